@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The one command that installs what is missing, builds everything and runs every test under ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh
+cd build
+ctest --output-on-failure --parallel "${JOBS:-$(nproc)}" --timeout 900 "$@"
