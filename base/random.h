@@ -31,7 +31,7 @@ public:
     // Uniform in [0, bound). Lemire's multiply-shift; the tiny bias is irrelevant for our uses.
     std::uint64_t below(std::uint64_t bound) {
         RQ_ASSERT(bound > 0);
-        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * bound) >> 64);
+        return static_cast<std::uint64_t>((static_cast<uint128>(next_u64()) * bound) >> 64);
     }
 
     // Uniform in [low, high], inclusive.
@@ -47,6 +47,8 @@ public:
     Random fork() { return Random(next_u64()); }
 
 private:
+    __extension__ using uint128 = unsigned __int128;  // GCC/Clang extension; -Wpedantic accepts it so marked
+
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     static std::uint64_t splitmix64(std::uint64_t& x) {
         std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
