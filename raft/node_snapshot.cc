@@ -1,0 +1,126 @@
+// InstallSnapshot in chunks (thesis 5.3 / paper Figure 13): the leader streams its latest snapshot
+// to a follower that needs compacted entries; the follower persists the chunks through Ready and
+// installs the snapshot once the last one arrives.
+#include <algorithm>
+
+#include "base/assert.h"
+#include "raft/node.h"
+
+namespace rq::raft {
+
+namespace {
+
+// Heartbeat replies without any transfer progress before the leader resends from the last
+// acknowledged offset (a chunk or its acknowledgement was lost).
+constexpr std::uint32_t snapshot_stall_heartbeats = 2;
+
+}  // namespace
+
+void Node::start_snapshot(NodeId to, Progress& progress) {
+    const SnapshotMetadata snapshot = storage_.snapshot_metadata();
+    RQ_ASSERT(snapshot.index > Index(0), "follower", to, "needs compacted entries but there is no snapshot");
+    progress.become_snapshot(snapshot.index);
+    send_snapshot_chunks(to, progress);
+}
+
+void Node::send_snapshot_chunks(NodeId to, Progress& progress) {
+    const SnapshotMetadata snapshot = storage_.snapshot_metadata();
+    if (snapshot.index != progress.snapshot_index) {
+        // A newer snapshot replaced the one being sent: its bytes are gone, start over.
+        progress.become_snapshot(snapshot.index);
+    }
+    const std::uint64_t total = storage_.snapshot_size();
+    while (!progress.snapshot_sent_last &&
+           progress.snapshot_sent_offset - progress.snapshot_acked_offset < config_.max_snapshot_inflight_bytes) {
+        auto data = storage_.read_snapshot(progress.snapshot_sent_offset, config_.snapshot_chunk_bytes);
+        if (!data.ok()) return;  // retried when the next heartbeat reply finds the transfer stalled
+        RQ_ASSERT(!data->empty() || progress.snapshot_sent_offset == total, "empty snapshot read at",
+                  progress.snapshot_sent_offset, "of", total);
+        SnapshotChunk chunk{snapshot, total, progress.snapshot_sent_offset, std::move(data).value()};
+        progress.snapshot_sent_offset += chunk.data.size();
+        progress.snapshot_sent_last = chunk.is_last();
+        send(to, std::move(chunk));
+    }
+}
+
+void Node::on_snapshot_stalled(NodeId to, Progress& progress) {
+    if (progress.snapshot_acked_offset == progress.snapshot_acked_at_last_heartbeat) {
+        ++progress.snapshot_stalled_heartbeats;
+    } else {
+        progress.snapshot_stalled_heartbeats = 0;
+    }
+    progress.snapshot_acked_at_last_heartbeat = progress.snapshot_acked_offset;
+    if (progress.snapshot_stalled_heartbeats >= snapshot_stall_heartbeats) {
+        progress.snapshot_stalled_heartbeats = 0;
+        progress.snapshot_sent_offset = progress.snapshot_acked_offset;
+        progress.snapshot_sent_last = false;
+    }
+    send_snapshot_chunks(to, progress);
+}
+
+void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk) {
+    RQ_ASSERT(!is_leader(), "two leaders in term", term_, ":", id(), "and", message.from);
+    if (!std::holds_alternative<FollowerRole>(role_)) {
+        become_follower(term_, message.from);
+    } else {
+        leader_ = message.from;
+        election_elapsed_ticks_ = 0;
+    }
+    auto& incoming = std::get<FollowerRole>(role_).incoming_snapshot;
+    const SnapshotMetadata& snapshot = chunk.metadata;
+    if (snapshot.index <= log_.committed() || log_.match_term(snapshot.index, snapshot.term)) {
+        // We hold everything it covers already (thesis 5.3: "if existing log entry has same index
+        // and term as snapshot's last included entry, retain log entries following it"). Its
+        // entries are committed, so our log up to there is too.
+        incoming.reset();
+        if (snapshot.index > log_.committed()) log_.commit_to(snapshot.index);
+        send(message.from, SnapshotResponse{snapshot.index, 0, false, false, true, log_.committed()});
+        return;
+    }
+    if (chunk.offset == 0) incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false};
+    if (!incoming || incoming->metadata != snapshot || chunk.offset != incoming->next_offset) {
+        // Out of order: ask once for a resend from where we are, then wait for it quietly.
+        const bool same = incoming && incoming->metadata == snapshot;
+        if (same && incoming->rewind_requested) return;
+        if (same) incoming->rewind_requested = true;
+        send(message.from, SnapshotResponse{snapshot.index, same ? incoming->next_offset : 0, false, true, false, {}});
+        return;
+    }
+    incoming->next_offset += chunk.data.size();
+    incoming->rewind_requested = false;
+    const std::uint64_t next_offset = incoming->next_offset;
+    snapshot_chunks_to_persist_.push_back(chunk);
+    if (!chunk.is_last()) {
+        send(message.from, SnapshotResponse{snapshot.index, next_offset, false, false, false, {}});
+        return;
+    }
+    incoming.reset();
+    log_.restore(snapshot);
+    on_configuration_changed();
+    send(message.from, SnapshotResponse{snapshot.index, next_offset, true, false, false, snapshot.index});
+}
+
+void Node::on_snapshot_response(const Message& message, const SnapshotResponse& response) {
+    if (!is_leader()) return;
+    LeaderRole& leader = leader_role();
+    const auto it = leader.progress.find(message.from);
+    if (it == leader.progress.end()) return;
+    Progress& progress = it->second;
+    progress.recent_active = true;
+    if (progress.state != ProgressState::snapshot || response.snapshot_index != progress.snapshot_index) return;
+    if (response.installed || response.rejected) {
+        progress.maybe_update(response.installed ? response.snapshot_index : response.index);
+        progress.become_probe();
+        maybe_send_append(message.from, true);
+        return;
+    }
+    progress.snapshot_acked_offset = std::max(progress.snapshot_acked_offset, response.next_offset);
+    if (response.rewind) {
+        progress.snapshot_acked_offset = response.next_offset;
+        progress.snapshot_sent_offset = response.next_offset;
+        progress.snapshot_sent_last = false;
+    }
+    send_snapshot_chunks(message.from, progress);
+}
+
+}  // namespace rq::raft
