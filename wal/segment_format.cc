@@ -1,0 +1,109 @@
+#include "wal/segment_format.h"
+
+#include <cstdio>
+
+#include "wal/byte_order.h"
+
+namespace rq::wal {
+
+std::string segment_file_name(std::uint64_t sequence) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%016llx.wal", static_cast<unsigned long long>(sequence));
+    return name;
+}
+
+std::optional<std::uint64_t> parse_segment_file_name(std::string_view name) {
+    constexpr std::string_view suffix = ".wal";
+    if (name.size() != 16 + suffix.size() || name.substr(16) != suffix) return std::nullopt;
+    std::uint64_t sequence = 0;
+    for (char c : name.substr(0, 16)) {
+        std::uint64_t digit = 0;
+        if (c >= '0' && c <= '9') {
+            digit = static_cast<std::uint64_t>(c - '0');
+        } else if (c >= 'a' && c <= 'f') {
+            digit = static_cast<std::uint64_t>(c - 'a' + 10);
+        } else {
+            return std::nullopt;
+        }
+        sequence = sequence * 16 + digit;
+    }
+    return sequence;
+}
+
+std::string encode_segment_header(const SegmentHeader& header) {
+    std::string out;
+    put_u64(out, segment_magic);
+    put_u32(out, segment_format_version);
+    put_u8(out, static_cast<std::uint8_t>(header.kind));
+    put_u64(out, header.sequence);
+    put_u64(out, header.snapshot.index.value());
+    put_u64(out, header.snapshot.term.value());
+    return out;
+}
+
+std::string encode_hard_state(const raft::HardState& state) {
+    std::string out;
+    put_u64(out, state.term.value());
+    put_u64(out, state.vote.value());
+    put_u64(out, state.commit.value());
+    return out;
+}
+
+std::string encode_entry(const raft::Entry& entry) {
+    std::string out;
+    out.reserve(static_cast<std::size_t>(entry_payload_overhead_bytes) + entry.data.size());
+    put_u64(out, entry.term.value());
+    put_u64(out, entry.index.value());
+    put_u8(out, static_cast<std::uint8_t>(entry.type));
+    out += entry.data;
+    return out;
+}
+
+Result<SegmentHeader> decode_segment_header(std::string_view payload) {
+    ByteReader reader(payload);
+    const std::uint64_t magic = reader.u64();
+    const std::uint32_t version = reader.u32();
+    const std::uint8_t kind = reader.u8();
+    SegmentHeader header;
+    header.sequence = reader.u64();
+    header.snapshot.index = raft::Index(reader.u64());
+    header.snapshot.term = raft::Term(reader.u64());
+    if (!reader.at_end()) return Error(ErrorCode::corrupt, "segment header has the wrong size");
+    if (magic != segment_magic) return Error(ErrorCode::corrupt, "not a WAL segment (bad magic)");
+    if (version != segment_format_version) {
+        return Error(ErrorCode::corrupt, "unknown segment format version " + std::to_string(version));
+    }
+    if (kind != static_cast<std::uint8_t>(SegmentKind::base) &&
+        kind != static_cast<std::uint8_t>(SegmentKind::continuation)) {
+        return Error(ErrorCode::corrupt, "unknown segment kind " + std::to_string(kind));
+    }
+    header.kind = static_cast<SegmentKind>(kind);
+    return header;
+}
+
+Result<raft::HardState> decode_hard_state(std::string_view payload) {
+    ByteReader reader(payload);
+    raft::HardState state;
+    state.term = raft::Term(reader.u64());
+    state.vote = raft::NodeId(reader.u64());
+    state.commit = raft::Index(reader.u64());
+    if (!reader.at_end()) return Error(ErrorCode::corrupt, "hard state record has the wrong size");
+    return state;
+}
+
+Result<raft::Entry> decode_entry(std::string_view payload) {
+    ByteReader reader(payload);
+    raft::Entry entry;
+    entry.term = raft::Term(reader.u64());
+    entry.index = raft::Index(reader.u64());
+    const std::uint8_t type = reader.u8();
+    if (!reader.ok()) return Error(ErrorCode::corrupt, "entry record too short");
+    if (type > static_cast<std::uint8_t>(raft::EntryType::noop)) {
+        return Error(ErrorCode::corrupt, "unknown entry type " + std::to_string(type));
+    }
+    entry.type = static_cast<raft::EntryType>(type);
+    entry.data = std::string(reader.rest());
+    return entry;
+}
+
+}  // namespace rq::wal

@@ -1,0 +1,56 @@
+#pragma once
+// What the records of a WAL segment hold, and how segment files are named. Framing and checksums
+// are in record.h; the format is described in wal/README.md.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "raft/types.h"
+
+namespace rq::wal {
+
+// The last entry a snapshot covers: the log starts right after it.
+struct SnapshotPoint {
+    raft::Index index;
+    raft::Term term;
+    bool operator==(const SnapshotPoint&) const = default;
+};
+
+enum class SegmentKind : std::uint8_t {
+    // Starts a new history: the segment's prologue holds the snapshot point, the hard state and every
+    // entry after the snapshot, then a base_complete record. Older segments are obsolete once a
+    // base segment is complete.
+    base = 1,
+    // Continues the segment before it (same history), started when that one reached its size limit.
+    continuation = 2,
+};
+
+struct SegmentHeader {
+    SegmentKind kind = SegmentKind::base;
+    std::uint64_t sequence = 0;  // the number in the file name
+    SnapshotPoint snapshot;      // base segments only; zero in continuations
+};
+
+inline constexpr std::uint64_t segment_magic = 0x4745534C41575152ULL;  // "RQWALSEG" read little-endian
+inline constexpr std::uint32_t segment_format_version = 1;
+
+// "0000000000000003.wal": the sequence number in 16 hex digits, so names sort in sequence order.
+std::string segment_file_name(std::uint64_t sequence);
+std::optional<std::uint64_t> parse_segment_file_name(std::string_view name);
+
+std::string encode_segment_header(const SegmentHeader& header);
+std::string encode_hard_state(const raft::HardState& state);
+std::string encode_entry(const raft::Entry& entry);
+
+// Decoders fail with ErrorCode::corrupt and a message saying what does not parse.
+Result<SegmentHeader> decode_segment_header(std::string_view payload);
+Result<raft::HardState> decode_hard_state(std::string_view payload);
+Result<raft::Entry> decode_entry(std::string_view payload);
+
+// Payload bytes of an entry record besides its data.
+inline constexpr std::uint64_t entry_payload_overhead_bytes = 17;
+
+}  // namespace rq::wal
