@@ -1,0 +1,105 @@
+#include "check/checker.h"
+
+#include <algorithm>
+#include <map>
+
+namespace rq::check {
+
+namespace {
+
+std::string where(const Operation& op, std::size_t index) {
+    if (op.invoke_line != 0) return "line " + std::to_string(op.invoke_line);
+    return "operation " + std::to_string(index) + " (process " + std::to_string(op.process) + ")";
+}
+
+Status validate_all(const Model& model, std::span<const Operation> ops) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        Status status = model.validate(ops[i]);
+        if (!status.ok()) return status.error().with_context(where(ops[i], i));
+    }
+    return ok_status();
+}
+
+// The operations each key's check sees, in invocation order: failed ones never happened, and
+// unconstrained ones fit anywhere.
+std::map<std::string, std::vector<std::size_t>> partition_by_key(const Model& model, std::span<const Operation> ops) {
+    std::vector<std::size_t> order(ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return ops[a].invoke_event < ops[b].invoke_event; });
+    std::map<std::string, std::vector<std::size_t>> keys;
+    for (std::size_t i : order) {
+        std::vector<std::size_t>& key = keys[ops[i].key];
+        if (ops[i].outcome == Outcome::fail || model.is_unconstrained(ops[i])) continue;
+        key.push_back(i);
+    }
+    return keys;
+}
+
+// Rewrites operation numbers from the key's own numbering to the caller's.
+void to_global(Explanation& explanation, const std::vector<std::size_t>& global) {
+    for (std::size_t& op : explanation.longest_prefix) op = global[op];
+    for (std::size_t& op : explanation.unplaceable) op = global[op];
+    if (explanation.blocking != kNoOperation) explanation.blocking = global[explanation.blocking];
+}
+
+PartitionResult check_key(const Model& model, std::span<const Operation> ops, const std::vector<std::size_t>& members,
+                          const CheckOptions& options, std::uint64_t& steps) {
+    std::vector<const Operation*> key_ops;
+    key_ops.reserve(members.size());
+    for (std::size_t i : members) key_ops.push_back(&ops[i]);
+    std::optional<PartitionResult> result = model.check_fast(key_ops);
+    if (!result) result = search_partition(model, key_ops, options, steps);
+    to_global(result->explanation, members);
+    return std::move(*result);
+}
+
+}  // namespace
+
+const char* verdict_name(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::ok: return "ok";
+        case Verdict::illegal: return "not linearizable";
+        case Verdict::unknown: return "unknown";
+    }
+    return "?";
+}
+
+std::size_t CheckResult::count(Verdict wanted) const {
+    return static_cast<std::size_t>(
+        std::count_if(keys.begin(), keys.end(), [&](const KeyResult& key) { return key.result.verdict == wanted; }));
+}
+
+Result<CheckResult> check_operations(const Model& model, std::span<const Operation> ops, const CheckOptions& options) {
+    RQ_TRY_STATUS(validate_all(model, ops), std::string(model.name()) + " model");
+    CheckResult check;
+    std::uint64_t steps = 0;
+    std::string skip_reason;  // once set, the remaining keys are not checked
+    for (auto& [key, members] : partition_by_key(model, ops)) {
+        KeyResult key_result;
+        key_result.key = key;
+        key_result.operations = members.size();
+        if (!skip_reason.empty()) {
+            key_result.result.verdict = Verdict::unknown;
+            key_result.result.unknown_reason = skip_reason;
+        } else {
+            key_result.result = check_key(model, ops, members, options, steps);
+        }
+        const PartitionResult& result = key_result.result;
+        if (result.verdict == Verdict::unknown && skip_reason.empty() && result.unknown_reason == "out of time") {
+            skip_reason = "not checked: out of time";
+        }
+        if (result.verdict == Verdict::illegal && options.stop_at_first_illegal) {
+            skip_reason = "not checked: stopped at the first key not linearizable";
+        }
+        check.keys.push_back(std::move(key_result));
+    }
+    if (check.count(Verdict::illegal) > 0) {
+        check.verdict = Verdict::illegal;
+    } else if (check.count(Verdict::unknown) > 0) {
+        check.verdict = Verdict::unknown;
+    }
+    return check;
+}
+
+}  // namespace rq::check

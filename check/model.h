@@ -1,0 +1,71 @@
+#pragma once
+// Sequential specifications of the objects whose histories we check, one object per key.
+//
+// A model is a pure function from (state, operation) to the next state, or to "impossible" when
+// the operation's recorded output cannot be produced from that state. States and operation
+// arguments are Values; the checker interns states into small integers and caches transitions,
+// so a model can be written for clarity rather than speed.
+//
+// Models here (names as given to lincheck --model):
+//   register  read -> value|null, write(value), cas([from, to]) -> bool. Starts null.
+//   row       a register held in one SQL row: read -> value|null (null: no row),
+//             write(value) (upsert), cas([from, to]) -> bool (UPDATE .. WHERE value = from),
+//             insert(value) -> bool (false: the row existed), delete -> bool (false: no row).
+//   kv        get -> string, put(string), append(string). Starts "" (Porcupine's kv).
+//   list      append(scalar), read -> [scalars]: an append-only list read whole. Starts [].
+//             Checked in linear time when each key's appended values are distinct.
+// An operation with an unknown outcome has no output to match: it takes effect as the model says.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "check/history.h"
+#include "check/value.h"
+
+namespace rq::check {
+
+struct PartitionResult;  // checker.h
+struct CheckOptions;     // checker.h
+
+class Model {
+public:
+    virtual ~Model() = default;
+
+    [[nodiscard]] virtual std::string_view name() const = 0;
+    // The operation names this model knows, for inference and error messages.
+    [[nodiscard]] virtual std::span<const std::string_view> operation_names() const = 0;
+
+    // Accepts op when its f is known to the model and its input (and output, when ok) have the
+    // shapes the model needs. The message says what is wrong; the caller adds the line.
+    [[nodiscard]] virtual Status validate(const Operation& op) const = 0;
+
+    [[nodiscard]] virtual Value initial_state() const = 0;
+
+    // The state after op from `state`, or nullopt when op with its recorded output cannot happen
+    // in `state`. Called only with validated operations whose outcome is ok or unknown.
+    [[nodiscard]] virtual std::optional<Value> step(const Value& state, const Operation& op) const = 0;
+
+    // True when op is legal in every state and changes none (a read whose output is unknown):
+    // the checker drops such operations before searching.
+    [[nodiscard]] virtual bool is_unconstrained(const Operation& op) const = 0;
+
+    // A short description for reports: "cas(1, 2) -> fail", "read() -> 3", "append(7) -> ?".
+    [[nodiscard]] virtual std::string describe(const Operation& op) const;
+
+    // A model may check one key's operations faster than the general search. Returns nullopt
+    // when it has no fast check for these operations; the checker then searches. `ops` are
+    // validated, without fail or unconstrained operations, in invocation order.
+    [[nodiscard]] virtual std::optional<PartitionResult> check_fast(std::span<const Operation* const> ops) const;
+};
+
+// The model named `name`, or nullptr.
+const Model* find_model(std::string_view name);
+// Every model, in the order listed above.
+std::span<const Model* const> all_models();
+// The first model in all_models() that validates every operation; an error when none does.
+Result<const Model*> infer_model(std::span<const Operation> ops);
+
+}  // namespace rq::check

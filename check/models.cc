@@ -1,0 +1,263 @@
+// The models listed in model.h.
+
+#include <array>
+
+#include "check/checker.h"
+#include "check/list_check.h"
+#include "check/model.h"
+
+namespace rq::check {
+
+namespace {
+
+Error bad(std::string message) { return Error(ErrorCode::invalid_argument, std::move(message)); }
+
+// Operation inputs and outputs in reports: scalars as JSON, null as "nil".
+std::string show(const Value& v) { return v.is_null() ? "nil" : v.to_json(); }
+
+std::string show_bool_output(const Operation& op) {
+    if (op.outcome != Outcome::ok) return "?";
+    return op.output.as_bool() ? "ok" : "fail";
+}
+
+Status expect_no_input(const Operation& op) {
+    if (!op.input.is_null()) return bad(op.f + " takes no input, got " + op.input.to_json());
+    return ok_status();
+}
+
+Status expect_scalar_input(const Operation& op, bool allow_null) {
+    if (!op.input.is_scalar() || (!allow_null && op.input.is_null())) {
+        return bad(op.f + " needs a " + (allow_null ? "" : "non-null ") + "scalar input, got " + op.input.to_json());
+    }
+    return ok_status();
+}
+
+Status expect_pair_input(const Operation& op) {
+    if (!op.input.is_list() || op.input.as_list().size() != 2 || !op.input.as_list()[0].is_scalar() ||
+        !op.input.as_list()[1].is_scalar()) {
+        return bad(op.f + " needs input [from, to], got " + op.input.to_json());
+    }
+    return ok_status();
+}
+
+Status expect_output(const Operation& op, bool (Value::*is_kind)() const, const char* kind, bool allow_null) {
+    if (op.outcome != Outcome::ok) return ok_status();
+    if ((op.output.*is_kind)() || (allow_null && op.output.is_null())) return ok_status();
+    return bad(op.f + " needs " + kind + " output, got " + op.output.to_json());
+}
+
+Status unknown_operation(const Model& model, const Operation& op) {
+    std::string known;
+    for (std::string_view name : model.operation_names()) {
+        if (!known.empty()) known += ", ";
+        known += name;
+    }
+    return bad("operation \"" + op.f + "\" is not one of the " + std::string(model.name()) + " model's (" + known + ")");
+}
+
+// read, write and cas on one value that starts null; `row` adds insert and delete.
+class RegisterModel : public Model {
+public:
+    explicit RegisterModel(bool row) : row_(row) {}
+
+    std::string_view name() const override { return row_ ? "row" : "register"; }
+    std::span<const std::string_view> operation_names() const override {
+        static constexpr std::array<std::string_view, 3> kRegister{"read", "write", "cas"};
+        static constexpr std::array<std::string_view, 5> kRow{"read", "write", "cas", "insert", "delete"};
+        return row_ ? std::span<const std::string_view>(kRow) : std::span<const std::string_view>(kRegister);
+    }
+
+    Status validate(const Operation& op) const override {
+        if (op.f == "read") {
+            RQ_TRY_STATUS(expect_no_input(op), "read");
+            if (op.outcome == Outcome::ok && !op.output.is_scalar()) return bad("read needs a scalar output, got " + op.output.to_json());
+            return ok_status();
+        }
+        if (op.f == "write") return expect_scalar_input(op, false);
+        if (op.f == "cas") {
+            RQ_TRY_STATUS(expect_pair_input(op), "cas");
+            return expect_output(op, &Value::is_bool, "a boolean", false);
+        }
+        if (row_ && op.f == "insert") {
+            RQ_TRY_STATUS(expect_scalar_input(op, false), "insert");
+            return expect_output(op, &Value::is_bool, "a boolean", false);
+        }
+        if (row_ && op.f == "delete") {
+            RQ_TRY_STATUS(expect_no_input(op), "delete");
+            return expect_output(op, &Value::is_bool, "a boolean", false);
+        }
+        return unknown_operation(*this, op);
+    }
+
+    Value initial_state() const override { return {}; }
+
+    std::optional<Value> step(const Value& state, const Operation& op) const override {
+        const bool known = op.outcome == Outcome::ok;
+        if (op.f == "read") {
+            if (known && op.output != state) return std::nullopt;
+            return state;
+        }
+        if (op.f == "write") return op.input;
+        // cas, insert and delete return whether they changed the row.
+        bool applies = false;
+        Value after = state;
+        if (op.f == "cas") {
+            applies = state == op.input.as_list()[0];
+            if (applies) after = op.input.as_list()[1];
+        } else if (op.f == "insert") {
+            applies = state.is_null();
+            if (applies) after = op.input;
+        } else {  // delete
+            applies = !state.is_null();
+            after = Value();
+        }
+        if (known && op.output.as_bool() != applies) return std::nullopt;
+        return after;
+    }
+
+    bool is_unconstrained(const Operation& op) const override {
+        return op.f == "read" && op.outcome != Outcome::ok;
+    }
+
+    std::string describe(const Operation& op) const override {
+        if (op.f == "read") return "read() -> " + (op.outcome == Outcome::ok ? show(op.output) : std::string("?"));
+        if (op.f == "write") return "write(" + show(op.input) + ")";
+        if (op.f == "cas") {
+            return "cas(" + show(op.input.as_list()[0]) + ", " + show(op.input.as_list()[1]) + ") -> " +
+                   show_bool_output(op);
+        }
+        if (op.f == "insert") return "insert(" + show(op.input) + ") -> " + show_bool_output(op);
+        return "delete() -> " + show_bool_output(op);
+    }
+
+private:
+    bool row_;
+};
+
+// Porcupine's key-value object per key: a string that starts empty.
+class KvModel : public Model {
+public:
+    std::string_view name() const override { return "kv"; }
+    std::span<const std::string_view> operation_names() const override {
+        static constexpr std::array<std::string_view, 3> kNames{"get", "put", "append"};
+        return kNames;
+    }
+
+    Status validate(const Operation& op) const override {
+        if (op.f == "get") {
+            RQ_TRY_STATUS(expect_no_input(op), "get");
+            return expect_output(op, &Value::is_string, "a string", false);
+        }
+        if (op.f == "put" || op.f == "append") {
+            if (!op.input.is_string()) return bad(op.f + " needs a string input, got " + op.input.to_json());
+            return ok_status();
+        }
+        return unknown_operation(*this, op);
+    }
+
+    Value initial_state() const override { return Value(""); }
+
+    std::optional<Value> step(const Value& state, const Operation& op) const override {
+        if (op.f == "get") {
+            if (op.outcome == Outcome::ok && op.output != state) return std::nullopt;
+            return state;
+        }
+        if (op.f == "put") return op.input;
+        return Value(state.as_string() + op.input.as_string());
+    }
+
+    bool is_unconstrained(const Operation& op) const override { return op.f == "get" && op.outcome != Outcome::ok; }
+
+    std::string describe(const Operation& op) const override {
+        if (op.f == "get") return "get() -> " + (op.outcome == Outcome::ok ? op.output.to_json() : std::string("?"));
+        return op.f + "(" + op.input.to_json() + ")";
+    }
+};
+
+// An append-only list read whole.
+class ListModel : public Model {
+public:
+    std::string_view name() const override { return "list"; }
+    std::span<const std::string_view> operation_names() const override {
+        static constexpr std::array<std::string_view, 2> kNames{"append", "read"};
+        return kNames;
+    }
+
+    Status validate(const Operation& op) const override {
+        if (op.f == "append") return expect_scalar_input(op, false);
+        if (op.f == "read") {
+            RQ_TRY_STATUS(expect_no_input(op), "read");
+            RQ_TRY_STATUS(expect_output(op, &Value::is_list, "a list", false), "read");
+            if (op.outcome == Outcome::ok) {
+                for (const Value& item : op.output.as_list()) {
+                    if (!item.is_scalar() || item.is_null()) return bad("read needs a list of non-null scalars, got " + op.output.to_json());
+                }
+            }
+            return ok_status();
+        }
+        return unknown_operation(*this, op);
+    }
+
+    Value initial_state() const override { return Value(Value::List{}); }
+
+    std::optional<Value> step(const Value& state, const Operation& op) const override {
+        if (op.f == "read") {
+            if (op.outcome == Outcome::ok && op.output != state) return std::nullopt;
+            return state;
+        }
+        Value::List after = state.as_list();
+        after.push_back(op.input);
+        return Value(std::move(after));
+    }
+
+    bool is_unconstrained(const Operation& op) const override { return op.f == "read" && op.outcome != Outcome::ok; }
+
+    std::optional<PartitionResult> check_fast(std::span<const Operation* const> ops) const override {
+        return check_append_only_list(*this, ops);
+    }
+};
+
+const RegisterModel kRegister(false);
+const RegisterModel kRow(true);
+const KvModel kKv;
+const ListModel kList;
+const std::array<const Model*, 4> kModels{&kRegister, &kRow, &kKv, &kList};
+
+}  // namespace
+
+std::string Model::describe(const Operation& op) const {
+    std::string text = op.f + "(" + (op.input.is_null() ? "" : op.input.to_json()) + ")";
+    if (op.outcome == Outcome::ok && !op.output.is_null()) text += " -> " + op.output.to_json();
+    if (op.outcome == Outcome::unknown) text += " -> ?";
+    return text;
+}
+
+std::optional<PartitionResult> Model::check_fast(std::span<const Operation* const>) const { return std::nullopt; }
+
+const Model* find_model(std::string_view name) {
+    for (const Model* model : kModels) {
+        if (model->name() == name) return model;
+    }
+    return nullptr;
+}
+
+std::span<const Model* const> all_models() { return kModels; }
+
+Result<const Model*> infer_model(std::span<const Operation> ops) {
+    std::string reasons;
+    for (const Model* model : kModels) {
+        bool fits = true;
+        for (const Operation& op : ops) {
+            Status status = model->validate(op);
+            if (!status.ok()) {
+                fits = false;
+                reasons += "; not " + std::string(model->name()) + ": " + status.error().message();
+                break;
+            }
+        }
+        if (fits) return model;
+    }
+    return Error(ErrorCode::invalid_argument, "no model fits every operation" + reasons);
+}
+
+}  // namespace rq::check
