@@ -258,6 +258,7 @@ Ready Node::ready() {
     ready.committed_entries = log_.next_committed_entries(config_.max_committed_bytes_per_ready);
     ready.messages = std::move(messages_);
     messages_.clear();
+    unsent_heartbeats_.clear();
     ready.read_states = std::move(read_states_);
     read_states_.clear();
 

@@ -236,6 +236,7 @@ private:
 
     // Outputs gathered for the next Ready.
     std::vector<Message> messages_;
+    std::map<NodeId, std::size_t> unsent_heartbeats_;  // follower -> position of its heartbeat in messages_
     std::vector<SnapshotChunk> snapshot_chunks_to_persist_;
     std::vector<ReadState> read_states_;
 

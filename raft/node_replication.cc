@@ -90,8 +90,18 @@ void Node::send_heartbeat(NodeId to) {
     LeaderRole& leader = leader_role();
     const Progress& progress = leader.progress.at(to);
     // The follower may only commit what it is known to hold in agreement with us.
-    const Index commit = std::min(progress.match, log_.committed());
-    send(to, Heartbeat{commit, leader.read_round});
+    const Heartbeat heartbeat{std::min(progress.match, log_.committed()), leader.read_round};
+    // A heartbeat still waiting in the outgoing batch is refreshed rather than repeated: when the
+    // driver is slow to collect a Ready (a long fsync), ticks must not pile up redundant messages.
+    if (const auto it = unsent_heartbeats_.find(to); it != unsent_heartbeats_.end()) {
+        Message& pending = messages_[it->second];
+        if (pending.term == term_) {
+            pending.payload = heartbeat;
+            return;
+        }
+    }
+    unsent_heartbeats_[to] = messages_.size();
+    send(to, heartbeat);
 }
 
 // Paper 5.4.2 / thesis 3.6.2: commit the highest index stored on a majority, but only if it is of
