@@ -330,7 +330,8 @@ void MemoryDisk::crash_inode(Inode& inode, const CrashOptions& options) {
     for (std::size_t i = 0; i < kept; ++i) apply_change(bytes, inode.pending[i]);
     if (tear_next && !inode.pending[kept].is_truncate) {
         const PendingChange& torn = inode.pending[kept];
-        const auto prefix = static_cast<std::size_t>(random_.below(torn.data.size() + 1));
+        // Torn: at least the last byte is lost (a whole write is the case of one more kept change).
+        const auto prefix = torn.data.empty() ? 0 : static_cast<std::size_t>(random_.below(torn.data.size()));
         std::string data = torn.data.substr(0, prefix);
         if (options.zero_fill_torn_write) data.resize(torn.data.size(), '\0');
         apply_write(bytes, torn.offset, data);
