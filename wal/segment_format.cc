@@ -77,6 +77,9 @@ Result<SegmentHeader> decode_segment_header(std::string_view payload) {
         kind != static_cast<std::uint8_t>(SegmentKind::continuation)) {
         return Error(ErrorCode::corrupt, "unknown segment kind " + std::to_string(kind));
     }
+    if (header.snapshot.index.value() >= wal_number_limit || header.snapshot.term.value() >= wal_number_limit) {
+        return Error(ErrorCode::corrupt, "segment header snapshot index or term out of range");
+    }
     header.kind = static_cast<SegmentKind>(kind);
     return header;
 }
@@ -100,6 +103,9 @@ Result<raft::Entry> decode_entry(std::string_view payload) {
     if (!reader.ok()) return Error(ErrorCode::corrupt, "entry record too short");
     if (type > static_cast<std::uint8_t>(raft::EntryType::noop)) {
         return Error(ErrorCode::corrupt, "unknown entry type " + std::to_string(type));
+    }
+    if (entry.index.value() >= wal_number_limit || entry.term.value() >= wal_number_limit) {
+        return Error(ErrorCode::corrupt, "entry index or term out of range");
     }
     entry.type = static_cast<raft::EntryType>(type);
     entry.data = std::string(reader.rest());

@@ -50,6 +50,10 @@ Result<SegmentHeader> decode_segment_header(std::string_view payload);
 Result<raft::HardState> decode_hard_state(std::string_view payload);
 Result<raft::Entry> decode_entry(std::string_view payload);
 
+// Indexes and terms at or above this are treated as corrupt on decode: far beyond any real log, and
+// it keeps index arithmetic (index + 1, last + count) clear of overflow on hostile input.
+inline constexpr std::uint64_t wal_number_limit = 1ULL << 62;
+
 // Payload bytes of an entry record besides its data.
 inline constexpr std::uint64_t entry_payload_overhead_bytes = 17;
 
