@@ -133,7 +133,6 @@ private:
 struct Classification {
     bool read_only = true;
     std::optional<std::string> error;
-    int error_code = SQLITE_OK;
 };
 
 Classification classify(sqlite3* db, std::string_view sql) {
@@ -144,10 +143,7 @@ Classification classify(sqlite3* db, std::string_view sql) {
         int rc = SQLITE_OK;
         PreparedStatement statement = cursor.next(rc);
         if (rc != SQLITE_OK) {
-            if (first) {
-                result.error = sqlite3_errmsg(db);
-                result.error_code = rc;
-            }
+            if (first) result.error = sqlite3_errmsg(db);
             result.read_only = false;
             return result;
         }
@@ -167,8 +163,12 @@ bool is_read_only_sql(sqlite3* db, std::string_view sql) { return classify(db, s
 // Runs one Statement (one SQL text) down the execute or the query path.
 class BatchRunner::StatementRun {
 public:
-    StatementRun(BatchRunner& runner, const Statement& statement, bool query_path)
-        : runner_(runner), statement_(statement), query_path_(query_path), parameters_(statement.parameters) {
+    StatementRun(BatchRunner& runner, const Statement& statement, bool query_path, bool qualify_columns)
+        : runner_(runner),
+          statement_(statement),
+          query_path_(query_path),
+          qualify_columns_(qualify_columns),
+          parameters_(statement.parameters) {
         result_.kind = query_path ? StatementResult::Kind::rows : StatementResult::Kind::execute;
     }
 
@@ -215,9 +215,6 @@ private:
 
     StatementResult fail_sqlite(int rc) {
         if ((rc & 0xff) == SQLITE_INTERRUPT && runner_.deadline_passed()) return fail(timeout_message());
-        if (is_environment_failure(rc) && !runner_.environment_failure_) {
-            runner_.environment_failure_ = sqlite_error(runner_.db_, rc, "statement");
-        }
         return fail(sqlite3_errmsg(runner_.db_));
     }
 
@@ -231,6 +228,8 @@ private:
         conversions_.clear();
         for (int i = 0; i < count; ++i) {
             result_.columns.emplace_back(sqlite3_column_name(statement, i));
+            const char* table = qualify_columns_ ? sqlite3_column_table_name(statement, i) : nullptr;
+            if (table != nullptr && table[0] != '\0') result_.columns.back().insert(0, std::string(table) + ".");
             result_.types.push_back(lower_ascii(sqlite3_column_decltype(statement, i)));
             conversions_.push_back(conversion_for(result_.types.back()));
         }
@@ -269,6 +268,7 @@ private:
     BatchRunner& runner_;
     const Statement& statement_;
     bool query_path_;
+    bool qualify_columns_;
     ParameterSource parameters_;
     StatementResult result_;
     std::vector<ColumnConversion> conversions_;
@@ -278,7 +278,7 @@ bool BatchRunner::deadline_passed() const { return deadline_ && clock_.monotonic
 
 int BatchRunner::on_progress(void* self) { return static_cast<BatchRunner*>(self)->deadline_passed() ? 1 : 0; }
 
-StatementResult BatchRunner::run_statement(const Statement& statement, RunMode mode) {
+StatementResult BatchRunner::run_statement(const Statement& statement, RunMode mode, bool qualify_columns) {
     bool query_path = mode == RunMode::query;
     if (mode != RunMode::execute) {
         const Classification classification = classify(db_, statement.sql);
@@ -286,9 +286,6 @@ StatementResult BatchRunner::run_statement(const Statement& statement, RunMode m
             StatementResult failed;
             failed.kind = mode == RunMode::query ? StatementResult::Kind::rows : StatementResult::Kind::execute;
             failed.error = *classification.error;
-            if (is_environment_failure(classification.error_code) && !environment_failure_) {
-                environment_failure_ = Error(ErrorCode::io, "prepare: " + *classification.error);
-            }
             return failed;
         }
         if (mode == RunMode::query && !classification.read_only) {
@@ -299,7 +296,7 @@ StatementResult BatchRunner::run_statement(const Statement& statement, RunMode m
         }
         query_path = classification.read_only;
     }
-    return StatementRun(*this, statement, query_path).run();
+    return StatementRun(*this, statement, query_path, qualify_columns).run();
 }
 
 void BatchRunner::end_open_transaction() {
@@ -310,7 +307,6 @@ void BatchRunner::end_open_transaction() {
 
 BatchResult BatchRunner::run(const StatementBatch& batch, RunMode mode, bool enforce_timeout) {
     BatchResult out;
-    environment_failure_.reset();
     const env::Duration start = clock_.monotonic_now();
     deadline_.reset();
     if (enforce_timeout && batch.db_timeout > env::Duration::zero()) {
@@ -333,7 +329,7 @@ BatchResult BatchRunner::run(const StatementBatch& batch, RunMode mode, bool enf
         const Statement& statement = batch.statements[i];
         if (statement.sql.empty()) continue;  // rqlite skips empty statements without a result
         const env::Duration statement_start = clock_.monotonic_now();
-        StatementResult result = run_statement(statement, mode);
+        StatementResult result = run_statement(statement, mode, batch.qualify_columns);
         result.time = clock_.monotonic_now() - statement_start;
         aborted = result.failed() && abort_on_error;
         out.results.push_back(std::move(result));

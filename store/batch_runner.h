@@ -33,19 +33,19 @@ public:
     // `db` and `clock` must outlive the runner. `clock` measures statement times and the deadline.
     BatchRunner(sqlite3* db, const env::Clock& clock) : db_(db), clock_(clock) {}
 
-    // Runs the batch. Statement failures are reported in their results and never returned as errors.
+    // Runs the batch. Every SQLite failure of a statement is reported in its result, as rqlite does,
+    // whatever its code: user SQL can provoke any of them (ATTACH of a missing file gives
+    // SQLITE_CANTOPEN, a schema broken through writable_schema SQLITE_CORRUPT), so a code says nothing
+    // about whether this replica alone failed, and refusing to go on would let one statement stop
+    // every replica.
     // `enforce_timeout` false ignores batch.db_timeout (used when applying writes: an interrupt on one
     // replica and not another would make their databases differ).
     BatchResult run(const StatementBatch& batch, RunMode mode, bool enforce_timeout);
 
-    // The first failure of the environment (I/O error, corruption, out of memory) seen by the last
-    // run, if any: such a failure means the run may not have behaved as it would elsewhere.
-    [[nodiscard]] const std::optional<Error>& environment_failure() const { return environment_failure_; }
-
 private:
     class StatementRun;
 
-    StatementResult run_statement(const Statement& statement, RunMode mode);
+    StatementResult run_statement(const Statement& statement, RunMode mode, bool qualify_columns);
     bool deadline_passed() const;
     void end_open_transaction();
     static int on_progress(void* self);
@@ -53,7 +53,6 @@ private:
     sqlite3* db_;
     const env::Clock& clock_;
     std::optional<env::Duration> deadline_;
-    std::optional<Error> environment_failure_;
 };
 
 }  // namespace rq::store

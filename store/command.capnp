@@ -35,6 +35,8 @@ struct Batch {
   rollbackOnError @2 :Bool;
   # db_timeout in nanoseconds; 0 means none.
   dbTimeoutNanos @3 :Int64;
+  # Row-set column names become table.column where SQLite knows the table (qualify_columns).
+  qualifyColumns @4 :Bool;
 }
 
 struct Command {

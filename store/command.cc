@@ -46,6 +46,7 @@ void encode_batch(const StatementBatch& batch, wire::Batch::Builder out) {
     out.setTransaction(batch.transaction);
     out.setRollbackOnError(batch.rollback_on_error);
     out.setDbTimeoutNanos(batch.db_timeout.count());
+    out.setQualifyColumns(batch.qualify_columns);
     auto statements = out.initStatements(static_cast<unsigned>(batch.statements.size()));
     for (unsigned i = 0; i < batch.statements.size(); ++i) {
         const Statement& statement = batch.statements[i];
@@ -84,6 +85,7 @@ StatementBatch decode_batch(wire::Batch::Reader in) {
     batch.rollback_on_error = in.getRollbackOnError();
     KJ_REQUIRE(in.getDbTimeoutNanos() >= 0, "negative db_timeout");
     batch.db_timeout = env::Duration(in.getDbTimeoutNanos());
+    batch.qualify_columns = in.getQualifyColumns();
     auto statements = in.getStatements();
     batch.statements.reserve(statements.size());
     for (auto statement_in : statements) {

@@ -40,6 +40,8 @@ struct StatementBatch {
     bool rollback_on_error = false;
     // Deadline for the whole batch, measured from its start (`db_timeout`); zero means none.
     env::Duration db_timeout{0};
+    // `qualify_columns`: row-set columns are named table.column where the column comes from a table.
+    bool qualify_columns = false;
     bool operator==(const StatementBatch&) const = default;
 };
 

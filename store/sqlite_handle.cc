@@ -2,19 +2,6 @@
 
 namespace rq::store {
 
-bool is_environment_failure(int sqlite_code) {
-    switch (sqlite_code & 0xff) {
-        case SQLITE_IOERR:
-        case SQLITE_CORRUPT:
-        case SQLITE_NOMEM:
-        case SQLITE_CANTOPEN:
-        case SQLITE_NOTADB:
-            return true;
-        default:
-            return false;
-    }
-}
-
 Error sqlite_error(sqlite3* db, int code, std::string_view context) {
     ErrorCode error_code = ErrorCode::internal;
     switch (code & 0xff) {

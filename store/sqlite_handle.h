@@ -17,10 +17,6 @@ struct StatementFinalizer {
 };
 using PreparedStatement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-// True for failures of the environment rather than of the statement: I/O errors, corruption, memory
-// exhaustion. Applying a command that hits one cannot be assumed to behave the same on every replica.
-[[nodiscard]] bool is_environment_failure(int sqlite_code);
-
 // An Error for a failed SQLite call on `db`: ErrorCode by class, message "<context>: <errmsg>".
 [[nodiscard]] Error sqlite_error(sqlite3* db, int code, std::string_view context);
 

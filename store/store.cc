@@ -166,9 +166,7 @@ BatchResult Store::apply_batch(const Command& command, ResultsWanted wanted) {
         return runner.run(command.batch, RunMode::query, true);
     }
     BatchRunner runner(read_write_.get(), clock_);
-    result = runner.run(command.batch, mode_for(command.kind), options_.enforce_db_timeout_on_writes);
-    if (runner.environment_failure()) poisoned_ = *runner.environment_failure();
-    return result;
+    return runner.run(command.batch, mode_for(command.kind), options_.enforce_db_timeout_on_writes);
 }
 
 BatchResult Store::apply_load(const Command& command, raft::Index index) {
@@ -212,9 +210,7 @@ Result<BatchResult> Store::query(const StatementBatch& batch) {
     RQ_TRY_STATUS(usable(), "query");
     RQ_TRY_STATUS(check_pragmas(batch), "query");
     BatchRunner runner(read_only_.get(), clock_);
-    BatchResult result = runner.run(batch, RunMode::query, true);
-    if (runner.environment_failure()) return runner.environment_failure()->with_context("query");
-    return result;
+    return runner.run(batch, RunMode::query, true);
 }
 
 bool Store::is_read_only(const StatementBatch& batch) {

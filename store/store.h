@@ -72,9 +72,9 @@ public:
     // Applies the committed command at `index` (which must be above applied_index()). Deterministic:
     // the same database given the same (index, command) ends with the same content and results on
     // every replica. Statement failures, a disallowed pragma and an invalid load image are results
-    // (the top-level error for the latter two); only an environment failure (I/O error, corruption,
-    // out of memory) is an Error, after which the store refuses all further work: the node must stop
-    // and rebuild the database.
+    // (the top-level error for the latter two), as in rqlite. An Error means the store cannot go on:
+    // it is closed, or replacing the database (load, restore) failed half-way and left it unusable;
+    // the node must stop and rebuild the database from snapshot and log.
     Result<BatchResult> apply(raft::Index index, const Command& command, ResultsWanted wanted = ResultsWanted::yes);
 
     // Decodes and applies a log entry's bytes; bytes that do not decode are an ErrorCode::corrupt error

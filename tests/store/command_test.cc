@@ -17,6 +17,7 @@ Command full_command() {
     command.batch.transaction = true;
     command.batch.rollback_on_error = true;
     command.batch.db_timeout = std::chrono::milliseconds(1500);
+    command.batch.qualify_columns = true;
     command.batch.statements.push_back(Statement{
         "INSERT INTO t VALUES(?, ?, ?, ?, ?, ?, :name)",
         {Parameter{"", std::monostate{}}, Parameter{"", std::numeric_limits<std::int64_t>::min()},

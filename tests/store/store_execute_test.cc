@@ -294,3 +294,36 @@ TEST_F(StoreExecuteTest, WritesIgnoreDbTimeoutByDefaultButCanEnforceIt) {
 
 }  // namespace
 }  // namespace rq::store::testing
+
+namespace rq::store::testing {
+namespace {
+
+TEST(InMemoryStoreTest, NameIsExclusiveWhileOpenAndFreedOnClose) {
+    env::ManualClock clock;
+    StoreOptions options;
+    options.path = unique_memory_name("exclusive");
+    auto first = open_memory_store(clock, options);
+    Applier(*first).execute({sql("CREATE TABLE t (a)")});
+    auto second = Store::open(StoreOptions{DatabaseLocation::in_memory, options.path}, clock, Random(1));
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code(), ErrorCode::invalid_argument);
+    // A crashed node's memory is gone: reopening the name starts empty, ready to be rebuilt.
+    first.reset();
+    auto reopened = open_memory_store(clock, options);
+    EXPECT_EQ(reopened->applied_index(), raft::Index(0));
+    EXPECT_EQ(render(local_query(*reopened, {sql("SELECT name FROM sqlite_master")})), R"j([{"columns":["name"],"types":["text"]}])j");
+}
+
+TEST(InMemoryStoreTest, ClosedStoreRefusesWork) {
+    env::ManualClock clock;
+    auto store = open_memory_store(clock);
+    ASSERT_TRUE(store->close_clean().ok());
+    auto applied = store->apply(raft::Index(1), Command{});
+    ASSERT_FALSE(applied.ok());
+    EXPECT_EQ(applied.error().code(), ErrorCode::closed);
+    EXPECT_FALSE(store->query(batch({sql("SELECT 1")})).ok());
+    EXPECT_FALSE(store->serialize().ok());
+}
+
+}  // namespace
+}  // namespace rq::store::testing

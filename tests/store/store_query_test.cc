@@ -50,6 +50,16 @@ TEST_F(StoreQueryTest, ExpressionTypesComeFromTheFirstRow) {
     EXPECT_EQ(query({sql("SELECT NULL UNION ALL SELECT 2")}), R"j([{"columns":["NULL"],"types":[""],"values":[[null],[2]]}])j");
 }
 
+TEST_F(StoreQueryTest, QualifiedColumnsNameTheirTable) {
+    applier_.execute({sql("CREATE TABLE bar (id INTEGER, foo_id INTEGER)"), sql("INSERT INTO bar VALUES(7, 1)")});
+    StatementBatch qualified = batch({sql("SELECT foo.id, bar.id, name AS n, 1 + 1 FROM foo JOIN bar ON bar.foo_id = foo.id")});
+    qualified.qualify_columns = true;
+    auto result = store_->query(qualified);
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(render(*result), R"j([{"columns":["foo.id","bar.id","foo.n","1 + 1"],"types":["integer","integer","text","integer"],)j"
+                               R"j("values":[[1,7,"fiona",2]]}])j");
+}
+
 TEST_F(StoreQueryTest, DeclaredTypesAreLowerCased) {
     applier_.execute({sql("CREATE TABLE t (a VARCHAR(255), b Numeric, c)"), sql("INSERT INTO t VALUES('x', 2, 3.0)")});
     EXPECT_EQ(query({sql("SELECT * FROM t")}),
