@@ -334,16 +334,18 @@ BatchResult BatchRunner::run(const StatementBatch& batch, RunMode mode, bool enf
         aborted = result.failed() && abort_on_error;
         out.results.push_back(std::move(result));
     }
+    // The deadline bounds statements, never the ending of a transaction: an interrupted ROLLBACK
+    // would leave it open.
+    if (deadline_) {
+        sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+        deadline_.reset();
+    }
     if (aborted) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);  // may already have ended: ignore
     } else if (began && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
         out.error = sqlite3_errmsg(db_);
     }
     end_open_transaction();
-    if (deadline_) {
-        sqlite3_progress_handler(db_, 0, nullptr, nullptr);
-        deadline_.reset();
-    }
     out.time = clock_.monotonic_now() - start;
     return out;
 }

@@ -292,6 +292,25 @@ TEST_F(StoreExecuteTest, WritesIgnoreDbTimeoutByDefaultButCanEnforceIt) {
     }
 }
 
+TEST_F(StoreExecuteTest, TimedOutTransactionRollsBackAndLeavesNothingOpen) {
+    SteppingClock clock(std::chrono::milliseconds(1));
+    StoreOptions options;
+    options.enforce_db_timeout_on_writes = true;
+    auto store = open_memory_store(clock, options);
+    Applier applier(*store);
+    applier.execute({sql("CREATE TABLE t (x)")});
+    Command write = command(CommandKind::execute,
+                            batch({sql("INSERT INTO t VALUES(-1)"),
+                                   sql("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000) "
+                                       "INSERT INTO t SELECT x FROM c"),
+                                   sql("INSERT INTO t VALUES(-2)")},
+                                  true));
+    write.batch.db_timeout = std::chrono::milliseconds(50);
+    EXPECT_EQ(render(applier.apply(write)), R"j([{"last_insert_id":1,"rows_affected":1},{"error":"execute timeout"}])j");
+    EXPECT_EQ(render(applier.execute({sql("INSERT INTO t VALUES(7)")})), R"j([{"last_insert_id":1,"rows_affected":1}])j");
+    EXPECT_EQ(render(local_query(*store, {sql("SELECT x FROM t")})), R"j([{"columns":["x"],"types":["integer"],"values":[[7]]}])j");
+}
+
 }  // namespace
 }  // namespace rq::store::testing
 
