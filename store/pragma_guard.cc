@@ -57,7 +57,7 @@ bool is_disallowed_pragma(std::string_view sql) {
     // Cheap pre-filter: nearly every statement has no PRAGMA at all.
     bool mentions_pragma = false;
     for (std::size_t i = 0; i + 6 <= sql.size() && !mentions_pragma; ++i) {
-        mentions_pragma = equals_ignoring_case(sql.substr(i, 6), "pragma");
+        mentions_pragma = (sql[i] == 'p' || sql[i] == 'P') && equals_ignoring_case(sql.substr(i, 6), "pragma");
     }
     if (!mentions_pragma) return false;
 

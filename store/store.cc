@@ -84,6 +84,12 @@ std::string Store::uri(bool read_only) const {
     return uri;
 }
 
+// In memory nothing may touch the disk, including the temporary files SQLite uses for large sorts
+// and statement journals. On disk SQLite's default (temporary files) is kept, as in rqlite.
+std::string Store::temp_store_pragma() const {
+    return options_.location == DatabaseLocation::in_memory ? " PRAGMA temp_store=MEMORY;" : "";
+}
+
 env::Duration Store::sqlite_now() const { return frozen_now_ ? *frozen_now_ : clock_.unix_now(); }
 
 Status Store::open_database() {
@@ -102,7 +108,7 @@ Status Store::open_read_write() {
 
 Status Store::configure_read_write() {
     std::string pragmas = "PRAGMA synchronous=OFF; PRAGMA foreign_keys=" +
-                          std::string(options_.foreign_keys ? "ON" : "OFF") + ";";
+                          std::string(options_.foreign_keys ? "ON" : "OFF") + ";" + temp_store_pragma();
     if (options_.location == DatabaseLocation::on_disk) {
         Result<std::string> mode = read_write_.query_text("PRAGMA journal_mode=WAL");
         if (!mode.ok()) return mode.error();
@@ -119,7 +125,7 @@ Status Store::open_read_only() {
     read_only_ = std::move(connection).value();
     RQ_TRY_STATUS(install_random_functions(read_only_.get(), &read_random_), "read-only connection");
     std::string pragmas = "PRAGMA query_only=1; PRAGMA synchronous=OFF; PRAGMA foreign_keys=" +
-                          std::string(options_.foreign_keys ? "ON" : "OFF") + ";";
+                          std::string(options_.foreign_keys ? "ON" : "OFF") + ";" + temp_store_pragma();
     // In memory a busy connection can only be one of ours, on this thread: waiting would never help.
     if (options_.location == DatabaseLocation::on_disk) {
         pragmas += " PRAGMA busy_timeout=" + std::to_string(options_.busy_timeout_ms) + ";";

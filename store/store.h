@@ -133,6 +133,7 @@ private:
     Status open_read_only();
     void close_connections();
     [[nodiscard]] std::string uri(bool read_only) const;
+    [[nodiscard]] std::string temp_store_pragma() const;
     [[nodiscard]] Status usable() const;
     env::Duration sqlite_now() const;
 

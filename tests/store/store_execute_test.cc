@@ -333,6 +333,16 @@ TEST(InMemoryStoreTest, NameIsExclusiveWhileOpenAndFreedOnClose) {
     EXPECT_EQ(render(local_query(*reopened, {sql("SELECT name FROM sqlite_master")})), R"j([{"columns":["name"],"types":["text"]}])j");
 }
 
+TEST(InMemoryStoreTest, TemporaryFilesStayInMemory) {
+    env::ManualClock clock;
+    auto store = open_memory_store(clock);
+    Applier(*store).execute({sql("CREATE TABLE t (a)")});
+    EXPECT_EQ(render(local_query(*store, {sql("PRAGMA temp_store")})),
+              R"j([{"columns":["temp_store"],"types":["integer"],"values":[[2]]}])j");
+    EXPECT_EQ(render(Applier(*store).request({sql("PRAGMA temp_store")})),  // the read-write connection
+              R"j([{"columns":["temp_store"],"types":["integer"],"values":[[2]]}])j");
+}
+
 TEST(InMemoryStoreTest, ClosedStoreRefusesWork) {
     env::ManualClock clock;
     auto store = open_memory_store(clock);
