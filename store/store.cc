@@ -260,6 +260,11 @@ Result<std::uint64_t> Store::content_hash() {
     return database_content_hash(read_only_.get());
 }
 
+Status Store::dump_sql(const std::vector<std::string>& tables, const DumpWriter& write) {
+    RQ_TRY_STATUS(usable(), "dump");
+    return store::dump_sql(read_only_.get(), tables, write);
+}
+
 Status Store::checkpoint() {
     RQ_TRY_STATUS(usable(), "checkpoint");
     if (options_.location != DatabaseLocation::on_disk) return ok_status();

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/random.h"
 #include "base/result.h"
@@ -23,6 +24,7 @@
 #include "store/results.h"
 #include "store/sqlite_environment.h"
 #include "store/sqlite_handle.h"
+#include "store/sql_dump.h"
 
 namespace rq::store {
 
@@ -107,6 +109,10 @@ public:
 
     // Hash of the logical content (see content_hash.h): equal across replicas holding the same data.
     Result<std::uint64_t> content_hash();
+
+    // The SQL text dump of /db/backup?fmt=sql (see sql_dump.h), all tables or only `tables`, handed
+    // to `write` piece by piece from one read transaction.
+    Status dump_sql(const std::vector<std::string>& tables, const DumpWriter& write);
 
     // ---- Housekeeping ------------------------------------------------------------------------------
 

@@ -178,3 +178,65 @@ TEST_F(SnapshotTest, ImageOpensAsAPlainSqliteFile) {
 
 }  // namespace
 }  // namespace rq::store::testing
+
+namespace rq::store::testing {
+namespace {
+
+std::string dump(Store& store, const std::vector<std::string>& tables = {}) {
+    std::string text;
+    Status status = store.dump_sql(tables, [&](std::string_view piece) {
+        text += piece;
+        return ok_status();
+    });
+    EXPECT_TRUE(status.ok()) << status.error().message();
+    return text;
+}
+
+TEST(SqlDumpTest, SingleEmptyTableIsByteExact) {
+    env::ManualClock clock;
+    auto store = open_memory_store(clock);
+    Applier(*store).execute({sql("CREATE TABLE foo (name text)")});
+    EXPECT_EQ(dump(*store), "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE foo (name text);\nCOMMIT;\n");
+}
+
+TEST(SqlDumpTest, RowsSequencesIndexesAndFilters) {
+    env::ManualClock clock;
+    auto store = open_memory_store(clock);
+    Applier(*store).execute(
+        {sql("CREATE TABLE foo (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, data BLOB, score REAL)"),
+         sql("CREATE INDEX foo_name ON foo(name)"), sql("CREATE TABLE \"we\"\"ird\" (\"a\"\"b\")"),
+         sql("INSERT INTO foo(name, data, score) VALUES('it''s', x'00ff', 1.5), (NULL, NULL, NULL)"),
+         sql("INSERT INTO \"we\"\"ird\" VALUES(7)")});
+    EXPECT_EQ(dump(*store),
+              "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
+              "CREATE TABLE foo (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, data BLOB, score REAL);\n"
+              "INSERT INTO \"foo\" VALUES(1,'it''s',X'00FF',1.5);\n"
+              "INSERT INTO \"foo\" VALUES(2,NULL,NULL,NULL);\n"
+              "DELETE FROM \"sqlite_sequence\";\n"
+              "INSERT INTO \"sqlite_sequence\" VALUES('foo',2);\n"
+              "CREATE TABLE \"we\"\"ird\" (\"a\"\"b\");\n"
+              "INSERT INTO \"we\"\"ird\" VALUES(7);\n"
+              "CREATE INDEX foo_name ON foo(name);\n"
+              "COMMIT;\n");
+    EXPECT_EQ(dump(*store, {"we\"ird"}),
+              "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE \"we\"\"ird\" (\"a\"\"b\");\n"
+              "INSERT INTO \"we\"\"ird\" VALUES(7);\nCOMMIT;\n");
+}
+
+TEST(SqlDumpTest, LoadingADumpRecreatesTheContent) {
+    env::ManualClock clock;
+    auto source = open_memory_store(clock);
+    Applier(*source).execute({sql("CREATE TABLE kv (k TEXT PRIMARY KEY, v) WITHOUT ROWID"),
+                              sql("CREATE TABLE t (id INTEGER PRIMARY KEY, r REAL, b BLOB)"),
+                              sql("CREATE VIEW v AS SELECT * FROM t"),
+                              sql("INSERT INTO kv VALUES('a', 1), ('b', 'two'), ('c', x'03')"),
+                              sql("INSERT INTO t VALUES(1, 0.1, randomblob(16)), (5, -2e300, NULL)")});
+    auto target = open_memory_store(clock);
+    Command load = command(CommandKind::execute, batch({sql(dump(*source))}));
+    load.batch.rollback_on_error = true;
+    EXPECT_EQ(Applier(*target).apply(load).results.at(0).error, "");
+    EXPECT_EQ(*target->content_hash(), *source->content_hash());
+}
+
+}  // namespace
+}  // namespace rq::store::testing
