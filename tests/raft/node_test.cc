@@ -1,0 +1,81 @@
+// Focused unit tests of raft::Node that are clearer stepped by hand than as scripts.
+#include <gtest/gtest.h>
+
+#include "raft/codec.h"
+#include "raft/memory_storage.h"
+#include "raft/node.h"
+#include "raft/printer.h"
+
+namespace rq::raft {
+namespace {
+
+Config config_for(NodeId id) {
+    Config config;
+    config.id = id;
+    config.seed = 1;
+    return config;
+}
+
+// A follower (node 2 of voters 1, 2, 3) that has persisted the founding entry.
+struct Follower {
+    MemoryStorage storage;
+    std::unique_ptr<Node> node;
+
+    Follower() {
+        storage.append({bootstrap_entry(Configuration{{NodeId(1), NodeId(2), NodeId(3)}, {}})});
+        storage.set_hard_state(HardState{Term(1), no_node, Index(1)});
+        node = std::move(Node::create(config_for(NodeId(2)), storage)).value();
+    }
+
+    void step_chunk(Index snapshot_index, std::string data, std::uint64_t offset, std::uint64_t total) {
+        SnapshotMetadata metadata{snapshot_index, Term(1), Configuration{{NodeId(1), NodeId(2), NodeId(3)}, {}}};
+        node->step(Message{NodeId(1), NodeId(2), Term(1), SnapshotChunk{metadata, total, offset, std::move(data)}});
+    }
+};
+
+TEST(NodeConfig, ValidationRejectsNonsenseWithAnError) {
+    MemoryStorage storage;
+    Config config = config_for(NodeId(1));
+    config.heartbeat_interval_ticks = config.election_timeout_ticks;
+    auto node = Node::create(config, storage);
+    ASSERT_FALSE(node.ok());
+    EXPECT_NE(node.error().message().find("heartbeat interval"), std::string::npos) << node.error().message();
+
+    config = config_for(NodeId(0));
+    EXPECT_FALSE(Node::create(config, storage).ok());
+    config = config_for(NodeId(1));
+    config.max_inflight_messages = 0;
+    EXPECT_FALSE(Node::create(config, storage).ok());
+    config = config_for(NodeId(1));
+    config.snapshot_chunk_bytes = 0;
+    EXPECT_FALSE(Node::create(config, storage).ok());
+    config = config_for(NodeId(1));
+    config.applied = Index(5);  // beyond what storage holds
+    EXPECT_FALSE(Node::create(config, storage).ok());
+}
+
+// Regression (found by the cluster property test): a follower completed snapshot 5 and then, in
+// the same Ready batch, accepted the first chunk of snapshot 8. The Ready lists chunks before the
+// install, so the driver would have installed snapshot 5 from snapshot 8's bytes.
+TEST(NodeSnapshot, ChunksOfANewerSnapshotNeverShareAReadyWithAnInstall) {
+    Follower follower;
+    follower.step_chunk(Index(5), "abcd", 0, 4);        // snapshot 5, complete in one chunk
+    follower.step_chunk(Index(8), "01234567", 0, 16);   // snapshot 8, first of two chunks
+    Ready ready = follower.node->ready();
+    ASSERT_TRUE(ready.snapshot.has_value());
+    EXPECT_EQ(ready.snapshot->index, Index(5));
+    ASSERT_FALSE(ready.snapshot_chunks.empty());
+    EXPECT_EQ(ready.snapshot_chunks.back().metadata.index, Index(5)) << describe(ready);
+    // The newer chunk was refused with a request to resend it from the start.
+    bool asked_again = false;
+    for (const Message& message : ready.messages) {
+        if (const auto* response = std::get_if<SnapshotResponse>(&message.payload)) {
+            asked_again = asked_again || (response->snapshot_index == Index(8) && response->rewind &&
+                                          response->next_offset == 0);
+        }
+    }
+    EXPECT_TRUE(asked_again) << describe(ready);
+}
+
+}  // namespace
+}  // namespace rq::raft
