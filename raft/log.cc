@@ -172,6 +172,13 @@ Index RaftLog::configuration_index() const {
     return configurations_.empty() ? base_configuration_index_ : configurations_.back().first;
 }
 
+const Configuration& RaftLog::configuration_at(Index index) const {
+    for (auto it = configurations_.rbegin(); it != configurations_.rend(); ++it) {
+        if (it->first <= index) return it->second;
+    }
+    return base_configuration_;
+}
+
 std::vector<Entry> RaftLog::take_entries_to_persist() {
     std::vector<Entry> out;
     for (Index i = handed_out_ + 1; i <= last_index(); ++i) out.push_back(unstable_[i - unstable_offset_]);

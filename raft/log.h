@@ -55,6 +55,9 @@ public:
     [[nodiscard]] const Configuration& configuration() const;
     // Index of the entry that set the configuration in effect (the snapshot's index if none since).
     [[nodiscard]] Index configuration_index() const;
+    // The configuration in effect at `index` (set by the latest config entry at or before it);
+    // index must not be below the snapshot.
+    [[nodiscard]] const Configuration& configuration_at(Index index) const;
 
     // --- Persistence handshake, used by Node::ready() and Node::advance(). ---
     // Entries not yet handed out for persistence, and marks them handed out.

@@ -216,7 +216,13 @@ void Node::become_leader() {
     broadcast_append();
 }
 
-bool Node::promotable() const { return configuration().is_voter(id()); }
+bool Node::promotable() const {
+    if (configuration().is_voter(id())) return true;
+    // Thesis 4.2.2 (Figure 4.6): a server removed by a change that is not yet committed may be the
+    // one whose log a new leader needs, so it still campaigns (counting votes in the configuration
+    // that excludes it) until the change commits.
+    return log_.configuration_index() > log_.committed() && log_.configuration_at(log_.committed()).is_voter(id());
+}
 
 bool Node::in_leader_lease() const {
     return config_.check_quorum && leader_ != no_node && election_elapsed_ticks_ < config_.election_timeout_ticks;

@@ -77,6 +77,13 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
         send(message.from, SnapshotResponse{snapshot.index, 0, false, false, true, log_.committed()});
         return;
     }
+    if (log_.has_snapshot_to_persist()) {
+        // A snapshot completed since the last Ready is not persisted yet. Chunks of another may not
+        // join this batch: the driver writes a batch's chunks before installing its snapshot. Ask
+        // for them again; the request leaves only after the install is durable.
+        send(message.from, SnapshotResponse{snapshot.index, 0, false, true, false, {}});
+        return;
+    }
     if (chunk.offset == 0) incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false};
     if (!incoming || incoming->metadata != snapshot || chunk.offset != incoming->next_offset) {
         // Out of order: ask once for a resend from where we are, then wait for it quietly.

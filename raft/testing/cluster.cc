@@ -88,6 +88,11 @@ void Cluster::persist(Member& m, const Ready& ready) {
         m.incoming_snapshot += chunk.data;
     }
     if (ready.snapshot) {
+        if (ready.snapshot_chunks.empty() || m.incoming_snapshot.size() != ready.snapshot_chunks.back().total_bytes) {
+            violation("node " + std::to_string(m.config.id.value()) + " installs snapshot " +
+                      describe(*ready.snapshot) + " from " + std::to_string(m.incoming_snapshot.size()) +
+                      " received bytes");
+        }
         m.storage->install_snapshot(*ready.snapshot, m.incoming_snapshot);
         m.state = AppliedState::decode(m.incoming_snapshot, ready.snapshot->index);
         m.state.config = ready.snapshot->config;
