@@ -214,7 +214,11 @@ Result<BatchResult> Store::apply_encoded(raft::Index index, std::string_view byt
 
 Result<BatchResult> Store::query(const StatementBatch& batch) {
     RQ_TRY_STATUS(usable(), "query");
-    RQ_TRY_STATUS(check_pragmas(batch), "query");
+    if (Status allowed = check_pragmas(batch); !allowed.ok()) {
+        BatchResult refused;
+        refused.error = allowed.error().message();
+        return refused;
+    }
     BatchRunner runner(read_only_.get(), clock_);
     return runner.run(batch, RunMode::query, true);
 }

@@ -89,7 +89,8 @@ public:
 
     // Runs `batch` on the read-only connection: each statement yields rows or an error; a statement
     // that would write yields "attempt to change database via query operation". A disallowed pragma
-    // refuses the whole batch (ErrorCode::invalid_argument, "disallowed pragma").
+    // refuses the whole batch: no results, top-level error "disallowed pragma". An Error only if the
+    // store is closed or unusable.
     Result<BatchResult> query(const StatementBatch& batch);
 
     // For /db/request: whether every statement of the batch is read-only (prepared on the read-only
