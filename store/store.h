@@ -100,7 +100,7 @@ public:
     // ---- Snapshots ---------------------------------------------------------------------------------
 
     // The database as a standard SQLite file image (rollback-journal header, so any SQLite opens it).
-    // Empty for a database that has never been written.
+    // May be empty for an in-memory database that has never been written. Reflects applied_index().
     Result<std::string> serialize();
 
     // Replaces the database with `image` (a SQLite file, WAL or rollback header; empty means an empty
