@@ -34,7 +34,7 @@ const char* change_type_name(ConfigChangeType type) {
 }
 
 // Printable bytes as they are; anything else as \xNN, so binary data cannot break a trace line.
-std::string quote(const std::string& data) {
+std::string quote(std::string_view data) {
     static constexpr std::size_t limit = 48;
     std::string out = "\"";
     for (std::size_t i = 0; i < data.size() && i < limit; ++i) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/shared_bytes.h"
 #include "base/strong_int.h"
 
 namespace rq::raft {
@@ -27,7 +28,7 @@ struct Entry {
     Term term;
     Index index;
     EntryType type = EntryType::normal;
-    std::string data;
+    SharedBytes data;  // immutable once proposed; copies share it
 
     // Bytes counted against flow-control and size limits.
     [[nodiscard]] std::uint64_t size_bytes() const { return data.size() + 24; }

@@ -106,8 +106,8 @@ void Cluster::apply(Member& m, const Entry& entry) {
     RQ_ASSERT(entry.index == m.state.index + 1, "member", m.config.id, "applies", entry.index, "after",
               m.state.index);
     if (options_.track_history) {
-        auto [it, inserted] = applied_.emplace(entry.index, std::make_pair(entry.term, entry.data));
-        if (!inserted && it->second != std::make_pair(entry.term, entry.data)) {
+        auto [it, inserted] = applied_.emplace(entry.index, std::make_pair(entry.term, entry.data.str()));
+        if (!inserted && it->second != std::make_pair(entry.term, entry.data.str())) {
             violation("state machine safety: node " + std::to_string(m.config.id.value()) + " applies " +
                       describe(entry) + " where another node applied term " +
                       std::to_string(it->second.first.value()));
@@ -115,7 +115,7 @@ void Cluster::apply(Member& m, const Entry& entry) {
     }
     if (entry.type == EntryType::normal) {
         ++m.state.count;
-        if (options_.track_history) m.state.values.push_back(entry.data);
+        if (options_.track_history) m.state.values.push_back(entry.data.str());
     } else if (entry.type == EntryType::config) {
         m.state.config = decode_config_record(entry.data)->config;
     }

@@ -273,7 +273,7 @@ TEST_F(WalTest, DiskFullIsAReturnedErrorAndTheWalReopens) {
 TEST_F(WalTest, OversizedEntriesAreRejectedBeforeAnythingIsWritten) {
     auto wal = open_wal();
     auto entries = make_entries(1, 1, 1);
-    entries[0].data.assign(record_payload_bytes_max, 'x');
+    entries[0].data = std::string(record_payload_bytes_max, 'x');
     auto status = wal->append(entries);
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().code(), ErrorCode::invalid_argument);
