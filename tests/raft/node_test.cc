@@ -77,5 +77,27 @@ TEST(NodeSnapshot, ChunksOfANewerSnapshotNeverShareAReadyWithAnInstall) {
     EXPECT_TRUE(asked_again) << describe(ready);
 }
 
+// Regression (found by the cluster property test): the follower had asked once for a resend (a
+// gap) and then ignored every out-of-order chunk. When its acknowledgement of the second chunk was
+// lost, the leader resent from that chunk's offset, the follower ignored it as out of order, and
+// the transfer stalled forever.
+TEST(NodeSnapshot, AResentChunkBelowTheExpectedOffsetIsAnsweredWithThatOffset) {
+    Follower follower;
+    follower.step_chunk(Index(5), "01234567", 0, 32);   // accepted: next offset 8
+    follower.step_chunk(Index(5), "89abcdef", 8, 32);   // accepted: next offset 16 (ack lost)
+    follower.step_chunk(Index(5), "ghijklmn", 24, 32);  // chunk 16 was lost: asks for 16 (lost too)
+    (void)follower.node->ready();
+    follower.node->advance();
+    follower.step_chunk(Index(5), "89abcdef", 8, 32);   // the leader resends from its last ack
+    Ready ready = follower.node->ready();
+    bool answered = false;
+    for (const Message& message : ready.messages) {
+        if (const auto* response = std::get_if<SnapshotResponse>(&message.payload)) {
+            answered = answered || (response->snapshot_index == Index(5) && response->next_offset == 16);
+        }
+    }
+    EXPECT_TRUE(answered) << describe(ready);
+}
+
 }  // namespace
 }  // namespace rq::raft
