@@ -86,11 +86,17 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
     }
     if (chunk.offset == 0) incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false};
     if (!incoming || incoming->metadata != snapshot || chunk.offset != incoming->next_offset) {
-        // Out of order: ask once for a resend from where we are, then wait for it quietly.
+        // Out of order. A chunk we already hold (the leader missed our acknowledgement) is always
+        // answered with the offset we expect. A gap (a chunk was lost) is answered once; further
+        // chunks past the gap are ignored until the resend arrives, so a window of them does not
+        // trigger a window of rewinds.
         const bool same = incoming && incoming->metadata == snapshot;
-        if (same && incoming->rewind_requested) return;
-        if (same) incoming->rewind_requested = true;
-        send(message.from, SnapshotResponse{snapshot.index, same ? incoming->next_offset : 0, false, true, false, {}});
+        const std::uint64_t expected = same ? incoming->next_offset : 0;
+        if (chunk.offset > expected) {
+            if (same && incoming->rewind_requested) return;
+            if (same) incoming->rewind_requested = true;
+        }
+        send(message.from, SnapshotResponse{snapshot.index, expected, false, true, false, {}});
         return;
     }
     incoming->next_offset += chunk.data.size();
