@@ -7,6 +7,7 @@
 #include <string>
 
 #include "env/memory_disk.h"
+#include "store/command.h"
 #include "wal/snapshot_store.h"
 #include "wal/wal.h"
 
@@ -62,14 +63,41 @@ void write_snapshot_seeds(const std::string& directory) {
     }
 }
 
+// Valid encoded commands of each kind and with every parameter type, so that the command fuzzer
+// starts from real Cap'n Proto messages rather than discovering the format from nothing.
+void write_command_seeds(const std::string& directory) {
+    using namespace rq::store;
+    Command execute;
+    execute.kind = CommandKind::execute;
+    execute.unix_time = std::chrono::seconds(1'700'000'000);
+    execute.batch.transaction = true;
+    execute.batch.statements.push_back({"INSERT INTO foo(name, n, r, b, d) VALUES(?, ?, ?, ?, :d)",
+                                        {{"", std::string("fiona")}, {"", std::int64_t{7}}, {"", 2.5}, {"", true},
+                                         {"d", Blob{"\x01\x02"}}},
+                                        false});
+    execute.batch.statements.push_back({"UPDATE foo SET n = n + 1 RETURNING *", {}, true});
+    save(directory + "/execute", encode_command(execute));
+    Command query = execute;
+    query.kind = CommandKind::query;
+    query.batch.transaction = false;
+    query.batch.statements = {{"SELECT * FROM foo WHERE name = ?", {{"", std::monostate{}}}, false}};
+    save(directory + "/query", encode_command(query));
+    Command load;
+    load.kind = CommandKind::load;
+    load.database_image = std::string(512, 'S');
+    save(directory + "/load", encode_command(load));
+    save(directory + "/noop", encode_command(Command{}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::cerr << "usage: fuzz_seed_corpus <wal seed dir> <snapshot seed dir>\n";
+    if (argc != 4) {
+        std::cerr << "usage: fuzz_seed_corpus <wal seed dir> <snapshot seed dir> <command seed dir>\n";
         return 2;
     }
     write_wal_seeds(argv[1]);
     write_snapshot_seeds(argv[2]);
+    write_command_seeds(argv[3]);
     return 0;
 }

@@ -10,6 +10,7 @@ packages=(
   capnproto libcapnp-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libfmt-dev libsimdjson-dev libssl-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
