@@ -99,10 +99,11 @@ Result<ConfigChangeRecord> decode_config_record(std::string_view bytes) {
     return record;
 }
 
-Entry bootstrap_entry(const Configuration& config) {
+Entry bootstrap_entry(const Configuration& config, std::string context) {
     ConfigChangeRecord record;
     record.change.type = ConfigChangeType::add_voter;
     record.change.node = config.voters.empty() ? no_node : config.voters.front();
+    record.change.context = std::move(context);
     record.config = config;
     return Entry{Term(1), Index(1), EntryType::config, encode_config_record(record)};
 }

@@ -17,6 +17,7 @@ namespace rq::raft {
 // The entry that starts a brand-new cluster: index 1, term 1, configuration `config`. Every founding
 // member writes the same entry (and a hard state of term 1 committing it) before creating its Node,
 // so that all founders start with identical logs.
-[[nodiscard]] Entry bootstrap_entry(const Configuration& config);
+// `context` is carried in the entry for the application (rqlite: the founding members' addresses).
+[[nodiscard]] Entry bootstrap_entry(const Configuration& config, std::string context = {});
 
 }  // namespace rq::raft
