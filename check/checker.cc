@@ -86,7 +86,7 @@ Result<CheckResult> check_operations(const Model& model, std::span<const Operati
             key_result.result = check_key(model, ops, members, options, steps);
         }
         const PartitionResult& result = key_result.result;
-        if (result.verdict == Verdict::unknown && skip_reason.empty() && result.unknown_reason == "out of time") {
+        if (result.verdict == Verdict::unknown && skip_reason.empty() && result.unknown_reason == kOutOfTime) {
             skip_reason = "not checked: out of time";
         }
         if (result.verdict == Verdict::illegal && options.stop_at_first_illegal) {

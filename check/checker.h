@@ -25,6 +25,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -61,7 +62,8 @@ struct PartitionResult {
     Verdict verdict = Verdict::ok;
     Explanation explanation;     // set when verdict is illegal; best effort when unknown
     std::string unknown_reason;  // set when verdict is unknown
-    std::uint64_t steps = 0;     // search steps taken (0 for a fast check)
+    std::uint64_t steps = 0;           // search steps taken (0 for a fast check)
+    std::uint64_t configurations = 0;  // distinct configurations the search memoised
 };
 
 struct KeyResult {
@@ -80,14 +82,16 @@ struct CheckOptions {
     // Polled every kStepsPerPoll search steps; returning true stops the search with verdict unknown.
     // Empty means no time limit. (The caller owns the clock: check/ never reads one.)
     std::function<bool()> out_of_time;
-    // The memo of explored configurations of one key may hold at most this many bytes; beyond it
-    // that key's verdict is unknown rather than the process running out of memory.
-    std::size_t memo_bytes_max = std::size_t{2} << 30;
+    // The search of one key (its memo of configurations and its interned states) may hold about
+    // this many bytes; beyond it that key's verdict is unknown rather than memory running out.
+    std::size_t memory_bytes_max = std::size_t{2} << 30;
     // Stop at the first key found not linearizable (the others are reported unknown).
     bool stop_at_first_illegal = false;
 };
 
 inline constexpr std::uint64_t kStepsPerPoll = 4096;
+// PartitionResult::unknown_reason when CheckOptions::out_of_time said so.
+inline constexpr std::string_view kOutOfTime = "out of time";
 
 // Checks `ops` against `model`. Errors only for operations the model does not accept (bad input);
 // the message names the line when the operation came from a file.

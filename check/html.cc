@@ -110,7 +110,7 @@ void render_operation(std::string& out, const HtmlSection& section, std::size_t 
     } else if (marks.unplaceable.count(i) != 0) {
         cls = "bad", status = "could not be placed next";
     }
-    if (i == marks.blocking) cls += " blocking", status += "; must precede the rest";
+    if (i == marks.blocking) cls += " blocking", status += " (blocking: the earliest completion not placed)";
     std::string label;
     if (auto it = marks.rank.find(i); it != marks.rank.end()) {
         label = "#";

@@ -52,6 +52,24 @@ public:
     // the checker drops such operations before searching.
     [[nodiscard]] virtual bool is_unconstrained(const Operation& op) const = 0;
 
+    // True when op (with outcome ok) leaves the state unchanged in every state that accepts it: a
+    // read, or a cas that failed. The search places such an operation as soon as it fits, without
+    // trying alternatives: placing it earlier than necessary never hurts.
+    [[nodiscard]] virtual bool is_read_only(const Operation& op) const = 0;
+
+    // Growth, for models whose state mostly grows (an append-only list; a kv string appended to).
+    // grows(op): op turns every state that accepts it into that state or an extension of it.
+    // resets_to(op): the state op leaves whatever the state before (a put's value), if any.
+    // extends(state, base): `state` is `base` or an extension of it.
+    // accepting_state(op): the one state in which the read-only op fits (a read's output), if any.
+    // With these the search drops a configuration whose state can no longer become what the next
+    // read must see: only growing operations, or resets to states that cannot grow into it either,
+    // can come before that read.
+    [[nodiscard]] virtual bool grows(const Operation& op) const;
+    [[nodiscard]] virtual std::optional<Value> resets_to(const Operation& op) const;
+    [[nodiscard]] virtual bool extends(const Value& state, const Value& base) const;
+    [[nodiscard]] virtual std::optional<Value> accepting_state(const Operation& op) const;
+
     // A short description for reports: "cas(1, 2) -> fail", "read() -> 3", "append(7) -> ?".
     [[nodiscard]] virtual std::string describe(const Operation& op) const;
 

@@ -1,5 +1,6 @@
 // The models listed in model.h.
 
+#include <algorithm>
 #include <array>
 
 #include "check/checker.h"
@@ -119,6 +120,12 @@ public:
         return op.f == "read" && op.outcome != Outcome::ok;
     }
 
+    bool is_read_only(const Operation& op) const override {
+        if (op.f == "read") return true;
+        // A cas, insert or delete that reported no change.
+        return op.f != "write" && op.outcome == Outcome::ok && !op.output.as_bool();
+    }
+
     std::string describe(const Operation& op) const override {
         if (op.f == "read") return "read() -> " + (op.outcome == Outcome::ok ? show(op.output) : std::string("?"));
         if (op.f == "write") return "write(" + show(op.input) + ")";
@@ -167,6 +174,19 @@ public:
     }
 
     bool is_unconstrained(const Operation& op) const override { return op.f == "get" && op.outcome != Outcome::ok; }
+    bool is_read_only(const Operation& op) const override { return op.f == "get"; }
+    bool grows(const Operation& op) const override { return op.f != "put"; }
+    std::optional<Value> resets_to(const Operation& op) const override {
+        if (op.f != "put") return std::nullopt;
+        return op.input;
+    }
+    bool extends(const Value& state, const Value& base) const override {
+        return state.as_string().compare(0, base.as_string().size(), base.as_string()) == 0;
+    }
+    std::optional<Value> accepting_state(const Operation& op) const override {
+        if (op.f != "get" || op.outcome != Outcome::ok) return std::nullopt;
+        return op.output;
+    }
 
     std::string describe(const Operation& op) const override {
         if (op.f == "get") return "get() -> " + (op.outcome == Outcome::ok ? op.output.to_json() : std::string("?"));
@@ -211,6 +231,17 @@ public:
     }
 
     bool is_unconstrained(const Operation& op) const override { return op.f == "read" && op.outcome != Outcome::ok; }
+    bool is_read_only(const Operation& op) const override { return op.f == "read"; }
+    bool grows(const Operation&) const override { return true; }
+    bool extends(const Value& state, const Value& base) const override {
+        const Value::List& longer = state.as_list();
+        const Value::List& shorter = base.as_list();
+        return longer.size() >= shorter.size() && std::equal(shorter.begin(), shorter.end(), longer.begin());
+    }
+    std::optional<Value> accepting_state(const Operation& op) const override {
+        if (op.f != "read" || op.outcome != Outcome::ok) return std::nullopt;
+        return op.output;
+    }
 
     std::optional<PartitionResult> check_fast(std::span<const Operation* const> ops) const override {
         return check_append_only_list(*this, ops);
@@ -233,6 +264,11 @@ std::string Model::describe(const Operation& op) const {
 }
 
 std::optional<PartitionResult> Model::check_fast(std::span<const Operation* const>) const { return std::nullopt; }
+
+bool Model::grows(const Operation&) const { return false; }
+std::optional<Value> Model::resets_to(const Operation&) const { return std::nullopt; }
+bool Model::extends(const Value& state, const Value& base) const { return state == base; }
+std::optional<Value> Model::accepting_state(const Operation&) const { return std::nullopt; }
 
 const Model* find_model(std::string_view name) {
     for (const Model* model : kModels) {

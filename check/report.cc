@@ -18,11 +18,13 @@ std::string describe_operation(const Model& model, const Operation& op) {
     std::string text = "process " + std::to_string(op.process) + ", ";
     const bool completed = op.complete_event != kNoEvent;
     if (op.invoke_line != 0) {
-        text += "lines " + std::to_string(op.invoke_line) + "-" + (completed ? std::to_string(op.complete_line) : "");
+        text += completed ? "lines " + std::to_string(op.invoke_line) + "-" + std::to_string(op.complete_line)
+                          : "line " + std::to_string(op.invoke_line);
     } else {
         text += "t=" + std::to_string(op.invoke_time) + ".." + (completed ? std::to_string(op.complete_time) : "");
     }
-    if (op.outcome == Outcome::unknown) text += completed ? " (unknown outcome)" : " (never completed)";
+    if (!completed) text += ", never completed";
+    if (completed && op.outcome == Outcome::unknown) text += ", outcome unknown";
     return text + ": " + model.describe(op);
 }
 
@@ -42,12 +44,12 @@ std::string explain_key(const Model& model, std::span<const Operation> ops, cons
     }
     out += indent + "state after it: " + describe_state(explanation.state_after_prefix) + "\n";
     if (explanation.unplaceable.empty()) return out;
-    out += indent + "could not place next:\n";
+    out += indent + "could not place next (blocking: the earliest completion among them):\n";
     for (std::size_t op : explanation.unplaceable) {
         const bool rejected = !model.step(explanation.state_after_prefix, ops[op]).has_value();
         out += indent + "  " + describe_operation(model, ops[op]) +
                (rejected ? "  [rejected in this state]" : "  [leads only to dead ends]") +
-               (op == explanation.blocking ? "  [must precede the rest]" : "") + "\n";
+               (op == explanation.blocking ? "  [blocking]" : "") + "\n";
     }
     return out;
 }

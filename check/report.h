@@ -13,7 +13,8 @@
 namespace rq::check {
 
 // "process 4, lines 40-45: read() -> 1", or with times when the operation has no lines:
-// "process 4, t=10..20: read() -> 1". A never-completed operation ends in "..".
+// "process 4, t=10..20: read() -> 1"; "line 40, never completed" or "t=10.., never completed"
+// for a crashed client, ", outcome unknown" for a timeout.
 std::string describe_operation(const Model& model, const Operation& op);
 
 // The explanation of a key that is not linearizable (or unknown): the end of the longest

@@ -16,6 +16,8 @@
 // followed by R. Its size is the current concurrency, not the length of the history.
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <limits>
 #include <unordered_map>
 
@@ -59,10 +61,15 @@ class Search {
 public:
     Search(const Model& model, std::span<const Operation* const> ops, const CheckOptions& options,
            std::uint64_t& steps)
-        : ops_(ops), options_(options), steps_(steps), space_(model, ops), memo_(options.memo_bytes_max) {
+        : ops_(ops), options_(options), steps_(steps), space_(model, ops), memo_(options.memory_bytes_max) {
         RQ_ASSERT(ops.size() < kReturnMark, "too many operations on one key:", ops.size());
         build_list();
         build_follow();
+        read_only_.resize(ops.size());
+        for (std::size_t op = 0; op < ops.size(); ++op) {
+            read_only_[op] = ops[op]->outcome == Outcome::ok && model.is_read_only(*ops[op]) ? 1 : 0;
+        }
+        prepare_growth(model);
     }
 
     PartitionResult run();
@@ -84,7 +91,24 @@ private:
     void lift(std::uint32_t op);
     void unlift(std::uint32_t op);
     std::uint64_t build_key(std::uint32_t state);
-    void push(std::uint32_t op, std::uint32_t previous_state);
+    // Candidates of a configuration are tried in passes, and a pass tries only some of them:
+    //   read_only: a definite read-only operation that fits is placed and nothing else is tried;
+    //   definite:  the other operations with a definite outcome;
+    //   unknown:   operations with an unknown outcome, optional and so best placed late, and only
+    //              when they change the state (else the configuration without them is as good).
+    enum class Pass : std::uint8_t { read_only, definite, unknown };
+    enum class Placed : std::uint8_t { yes, explored, out_of_memory };
+
+    void prepare_growth(const Model& model);
+    bool doomed(std::uint32_t state);
+    [[nodiscard]] bool eligible(std::uint32_t op, Pass pass) const;
+    Placed place(std::uint32_t op, std::uint32_t after, Pass pass);
+    bool backtrack();
+    void push(std::uint32_t op, std::uint32_t previous_state, Pass pass);
+    [[nodiscard]] std::string memory_limit_reason() const {
+        return "memory limit of " + std::to_string(options_.memory_bytes_max) + " bytes reached after " +
+               std::to_string(memo_.size()) + " configurations and " + std::to_string(space_.size()) + " states";
+    }
     Explanation explain();
 
     std::span<const Operation* const> ops_;
@@ -95,13 +119,22 @@ private:
 
     std::vector<std::uint32_t> next_, prev_;  // node 0 is the head
     std::vector<std::uint32_t> follow_;       // op -> the interchangeable op to linearize first, or kNil
+    std::vector<std::uint8_t> read_only_;     // op -> Model::is_read_only and definite
+    std::vector<std::uint8_t> grows_;         // op -> Model::grows or read-only; empty: no growth
+    std::vector<std::uint32_t> target_;       // op -> state id of its accepting_state, or kNil
+    std::vector<std::uint32_t> reset_;        // op -> state id of its resets_to, or kNil
     std::vector<std::uint8_t> linearized_;
     std::size_t definite_left_ = 0;           // ok operations not yet linearized
     std::vector<std::uint32_t> key_;
+    std::array<std::uint32_t, 16> key_scratch_{};  // resets met by doomed()
+    std::uint32_t state_ = 0;  // the model state after the operations on the stack
+    std::uint32_t node_ = 0;   // the next list entry to try
+    Pass pass_ = Pass::read_only;
 
     struct Frame {
         std::uint32_t op;
         std::uint32_t previous_state;
+        Pass pass;  // the pass that placed op, to resume there on backtracking
     };
     std::vector<Frame> stack_;
     std::vector<std::size_t> best_;  // the deepest stack seen (operation numbers)
@@ -180,8 +213,8 @@ std::uint64_t Search::build_key(std::uint32_t state) {
     return hash;
 }
 
-void Search::push(std::uint32_t op, std::uint32_t previous_state) {
-    stack_.push_back({op, previous_state});
+void Search::push(std::uint32_t op, std::uint32_t previous_state, Pass pass) {
+    stack_.push_back({op, previous_state, pass});
     const std::size_t depth = stack_.size();
     if (common_ == depth - 1 && common_ < best_.size() && best_[common_] == op) ++common_;
     if (depth > best_.size()) {
@@ -191,61 +224,143 @@ void Search::push(std::uint32_t op, std::uint32_t previous_state) {
     }
 }
 
+void Search::prepare_growth(const Model& model) {
+    std::vector<std::uint8_t> grows(ops_.size());
+    target_.assign(ops_.size(), kNil);
+    reset_.assign(ops_.size(), kNil);
+    bool any_grows = false;
+    bool any_target = false;
+    for (std::uint32_t op = 0; op < ops_.size(); ++op) {
+        const bool growing = model.grows(*ops_[op]);
+        any_grows = any_grows || growing;
+        grows[op] = growing || read_only_[op] != 0 ? 1 : 0;
+        if (std::optional<Value> target = model.accepting_state(*ops_[op])) {
+            target_[op] = space_.intern(std::move(*target));
+            any_target = true;
+        }
+        if (std::optional<Value> reset = model.resets_to(*ops_[op])) reset_[op] = space_.intern(std::move(*reset));
+    }
+    if (any_grows && any_target) grows_ = std::move(grows);
+}
+
+// True when the configuration now in the list, in `state`, cannot succeed. Let G be the pending
+// read with the earliest completion: only operations invoked before that completion can come
+// before G. If each of them grows the state, or resets it to something that cannot grow into
+// what G saw, then the state G sees extends `state`; so `state` must grow into it.
+bool Search::doomed(std::uint32_t state) {
+    constexpr int kLookMax = 256;  // a bound on the walk; past it, no conclusion
+    if (grows_.empty()) return false;
+    std::uint32_t resets_seen = 0;
+    int looked = 0;
+    for (std::uint32_t node = next_[0]; node != kNil && looked < kLookMax; node = next_[node], ++looked) {
+        const std::uint32_t op = op_of(node);
+        if (is_call(node)) {
+            if (grows_[op] != 0) continue;
+            if (reset_[op] == kNil) return false;
+            key_scratch_[resets_seen++] = op;  // checked against G below
+            if (resets_seen == key_scratch_.size()) return false;
+        } else if (target_[op] != kNil) {
+            for (std::uint32_t i = 0; i < resets_seen; ++i) {
+                if (space_.extends(target_[op], reset_[key_scratch_[i]])) return false;
+            }
+            return !space_.extends(target_[op], state);
+        }
+    }
+    return false;
+}
+
+bool Search::eligible(std::uint32_t op, Pass pass) const {
+    const bool definite = ops_[op]->outcome == Outcome::ok;
+    if (definite != (pass != Pass::unknown)) return false;
+    if (pass == Pass::read_only && !read_only_[op]) return false;
+    return follow_[op] == kNil || linearized_[follow_[op]] != 0;
+}
+
+// Linearizes op next, unless that configuration was explored before.
+Search::Placed Search::place(std::uint32_t op, std::uint32_t after, Pass pass) {
+    lift(op);
+    if (doomed(after)) {
+        unlift(op);
+        return Placed::explored;
+    }
+    const ConfigurationMemo::Insert inserted = memo_.insert(build_key(after), key_, after);
+    if (inserted != ConfigurationMemo::Insert::added) {
+        unlift(op);
+        return inserted == ConfigurationMemo::Insert::present ? Placed::explored : Placed::out_of_memory;
+    }
+    if (memo_.bytes() + space_.bytes() > options_.memory_bytes_max) return Placed::out_of_memory;
+    linearized_[op] = 1;
+    if (ops_[op]->outcome == Outcome::ok) --definite_left_;
+    push(op, state_, pass);
+    state_ = after;
+    node_ = next_[0];
+    pass_ = Pass::read_only;
+    return Placed::yes;
+}
+
+// Undoes the last placement and resumes after it; a forced (read-only) placement leaves its
+// configuration nothing else to try, so that one is undone too. False when nothing is left.
+bool Search::backtrack() {
+    while (!stack_.empty()) {
+        const Frame frame = stack_.back();
+        stack_.pop_back();
+        common_ = std::min(common_, stack_.size());
+        unlift(frame.op);
+        linearized_[frame.op] = 0;
+        if (ops_[frame.op]->outcome == Outcome::ok) ++definite_left_;
+        state_ = frame.previous_state;
+        if (frame.pass != Pass::read_only) {
+            node_ = next_[call_node(frame.op)];
+            pass_ = frame.pass;
+            return true;
+        }
+    }
+    return false;
+}
+
 PartitionResult Search::run() {
     PartitionResult result;
     const std::uint64_t steps_before = steps_;
-    std::uint32_t state = 0;
-    std::uint32_t node = next_[0];
+    node_ = next_[0];
     while (definite_left_ > 0) {
         if ((++steps_ % kStepsPerPoll) == 0 && options_.out_of_time && options_.out_of_time()) {
             result.verdict = Verdict::unknown;
-            result.unknown_reason = "out of time";
+            result.unknown_reason = std::string(kOutOfTime);
             break;
         }
-        RQ_ASSERT(node != kNil, "walked off the list with definite operations left");
-        if (!is_call(node)) {
-            if (stack_.empty()) {
+        RQ_ASSERT(node_ != kNil, "walked off the list with definite operations left");
+        if (!is_call(node_)) {  // the end of this pass's candidates
+            if (pass_ != Pass::unknown) {
+                pass_ = pass_ == Pass::read_only ? Pass::definite : Pass::unknown;
+                node_ = next_[0];
+            } else if (!backtrack()) {
                 result.verdict = Verdict::illegal;
                 break;
             }
-            const Frame frame = stack_.back();
-            stack_.pop_back();
-            common_ = std::min(common_, stack_.size());
-            unlift(frame.op);
-            linearized_[frame.op] = 0;
-            if (ops_[frame.op]->outcome == Outcome::ok) ++definite_left_;
-            state = frame.previous_state;
-            node = next_[call_node(frame.op)];
             continue;
         }
-        const std::uint32_t op = op_of(node);
-        if (follow_[op] != kNil && linearized_[follow_[op]] == 0) {
-            node = next_[node];
+        const std::uint32_t op = op_of(node_);
+        node_ = next_[node_];
+        if (!eligible(op, pass_)) continue;
+        const std::int32_t after = space_.next(state_, op);
+        if (after == StateSpace::kIllegal || (pass_ == Pass::unknown && after == static_cast<std::int32_t>(state_))) {
             continue;
         }
-        const std::int32_t after = space_.next(state, op);
-        if (after != StateSpace::kIllegal) {
-            lift(op);
-            const auto after_state = static_cast<std::uint32_t>(after);
-            const ConfigurationMemo::Insert inserted = memo_.insert(build_key(after_state), key_, after_state);
-            if (inserted == ConfigurationMemo::Insert::added) {
-                linearized_[op] = 1;
-                if (ops_[op]->outcome == Outcome::ok) --definite_left_;
-                push(op, state);
-                state = after_state;
-                node = next_[0];
-                continue;
-            }
-            unlift(op);
-            if (inserted == ConfigurationMemo::Insert::full) {
-                result.verdict = Verdict::unknown;
-                result.unknown_reason = "memo limit of " + std::to_string(options_.memo_bytes_max) + " bytes reached";
-                break;
-            }
+        RQ_ASSERT(pass_ != Pass::read_only || after == static_cast<std::int32_t>(state_),
+                  "a read-only operation changed the state:", ops_[op]->f);
+        const Placed placed = place(op, static_cast<std::uint32_t>(after), pass_);
+        if (placed == Placed::out_of_memory) {
+            result.verdict = Verdict::unknown;
+            result.unknown_reason = memory_limit_reason();
+            break;
         }
-        node = next_[node];
+        if (placed == Placed::explored && pass_ == Pass::read_only && !backtrack()) {
+            result.verdict = Verdict::illegal;
+            break;
+        }
     }
     result.steps = steps_ - steps_before;
+    result.configurations = memo_.size();
     if (result.verdict != Verdict::ok) result.explanation = explain();
     return result;
 }

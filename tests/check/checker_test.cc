@@ -1,0 +1,234 @@
+// The checker on small histories written by hand: verdicts, the treatment of unknown and failed
+// outcomes, keys checked independently, explanations, and the budget.
+
+#include <gtest/gtest.h>
+
+#include "check/checker.h"
+#include "check/report.h"
+#include "tests/check/builder.h"
+
+namespace rq::check {
+namespace {
+
+using testing::Builder;
+using testing::check;
+using testing::pair;
+using testing::verdict;
+
+TEST(Checker, SequentialRegisterHistoryIsLinearizable) {
+    Builder b;
+    b.call(1, "read", {}, nullptr).call(1, "write", 1).call(2, "read", {}, 1).call(2, "cas", pair(1, 2), true);
+    b.call(1, "cas", pair(1, 3), false).call(1, "read", {}, 2);
+    EXPECT_EQ(verdict("register", b), Verdict::ok);
+}
+
+TEST(Checker, StaleReadAfterACompletedWriteIsCaught) {
+    Builder b;
+    b.call(1, "write", 1).call(2, "read", {}, nullptr);
+    EXPECT_EQ(verdict("register", b), Verdict::illegal);
+}
+
+TEST(Checker, ConcurrentOperationsMayTakeEffectInEitherOrder) {
+    // The 6.824 example: a write overlapping two reads that saw different values.
+    Builder b;
+    b.invoke(0, "write", 100).invoke(1, "read").invoke(2, "read").ok(2, nullptr).ok(1, 100).ok(0);
+    EXPECT_EQ(verdict("register", b), Verdict::ok);
+    Builder bad;
+    bad.invoke(0, "write", 200).invoke(1, "read").ok(1, 200).invoke(2, "read").ok(2, nullptr).ok(0);
+    EXPECT_EQ(verdict("register", bad), Verdict::illegal);
+}
+
+TEST(Checker, UnknownOutcomeMayTakeEffectLaterOrNever) {
+    Builder later;  // timed out, then observed: it happened after its completion event
+    later.invoke(1, "write", 1).unknown(1).call(2, "read", {}, nullptr).call(2, "read", {}, 1);
+    EXPECT_EQ(verdict("register", later), Verdict::ok);
+    Builder never;
+    never.invoke(1, "write", 1).unknown(1).call(2, "read", {}, nullptr);
+    EXPECT_EQ(verdict("register", never), Verdict::ok);
+    Builder crashed;  // never completed at all
+    crashed.invoke(1, "write", 1).call(2, "read", {}, 1).call(2, "read", {}, 1);
+    EXPECT_EQ(verdict("register", crashed), Verdict::ok);
+    Builder once;  // but at most once: it cannot be undone
+    once.invoke(1, "write", 1).unknown(1).call(2, "read", {}, 1).call(3, "write", 2).call(2, "read", {}, 1);
+    EXPECT_EQ(verdict("register", once), Verdict::illegal);
+}
+
+TEST(Checker, FailedOperationsNeverTookEffect) {
+    Builder b;
+    b.invoke(1, "write", 1).fail(1).call(2, "read", {}, 1);
+    EXPECT_EQ(verdict("register", b), Verdict::illegal);
+    Builder unseen;
+    unseen.invoke(1, "write", 1).fail(1).call(2, "read", {}, nullptr);
+    EXPECT_EQ(verdict("register", unseen), Verdict::ok);
+}
+
+TEST(Checker, KeysAreIndependentObjects) {
+    Builder b;
+    b.call(1, "write", 1, {}, "x").call(1, "read", {}, nullptr, "y").call(1, "read", {}, 1, "x");
+    b.call(2, "write", 2, {}, "y").call(2, "read", {}, 1, "y");
+    CheckResult result = check("register", b.operations());
+    EXPECT_EQ(result.verdict, Verdict::illegal);
+    ASSERT_EQ(result.keys.size(), 2U);
+    EXPECT_EQ(result.keys[0].key, "x");
+    EXPECT_EQ(result.keys[0].result.verdict, Verdict::ok);
+    EXPECT_EQ(result.keys[1].key, "y");
+    EXPECT_EQ(result.keys[1].result.verdict, Verdict::illegal);
+}
+
+TEST(Checker, ExplanationGivesLongestPrefixAndWhatCouldNotBePlaced) {
+    Builder b;
+    b.call(1, "write", 1).call(1, "write", 2).invoke(2, "read").invoke(3, "read").ok(2, 2).ok(3, 1);
+    const std::vector<Operation> ops = b.operations();
+    CheckResult result = check("register", ops);
+    ASSERT_EQ(result.verdict, Verdict::illegal);
+    const Explanation& e = result.keys[0].result.explanation;
+    EXPECT_EQ(e.longest_prefix, (std::vector<std::size_t>{0, 1, 2}));
+    EXPECT_EQ(e.state_after_prefix, Value(2));
+    EXPECT_EQ(e.unplaceable, (std::vector<std::size_t>{3}));
+    EXPECT_EQ(e.blocking, 3U);
+    const std::string text = describe_key(*find_model("register"), ops, result.keys[0]);
+    EXPECT_NE(text.find("longest linearizable prefix: 3 of 4 operations"), std::string::npos) << text;
+    EXPECT_NE(text.find("process 3, t=6..8: read() -> 1  [rejected in this state]  [blocking]"), std::string::npos) << text;
+}
+
+TEST(Checker, CasFailureMeansTheValueDiffered) {
+    Builder b;
+    b.call(1, "write", 1).call(2, "cas", pair(1, 2), false);
+    EXPECT_EQ(verdict("register", b), Verdict::illegal);
+    Builder unknown;  // an unknown cas swaps if the value matched when it took effect
+    unknown.call(1, "write", 1).invoke(2, "cas", pair(1, 2)).unknown(2).call(3, "read", {}, 2);
+    EXPECT_EQ(verdict("register", unknown), Verdict::ok);
+}
+
+TEST(Checker, RowModelInsertsAndDeletes) {
+    Builder b;
+    b.call(1, "insert", 5, true).call(2, "insert", 6, false).call(1, "read", {}, 5);
+    b.call(2, "delete", {}, true).call(1, "delete", {}, false).call(1, "read", {}, nullptr);
+    EXPECT_EQ(verdict("row", b), Verdict::ok);
+    Builder bad;
+    bad.call(1, "insert", 5, true).call(2, "delete", {}, true).call(1, "read", {}, 5);
+    EXPECT_EQ(verdict("row", bad), Verdict::illegal);
+}
+
+TEST(Checker, KvAppendsConcatenate) {
+    Builder b;
+    b.invoke(1, "append", "a", "k").invoke(2, "append", "b", "k").ok(2).ok(1).call(3, "get", {}, "ba", "k");
+    b.call(3, "put", "z", {}, "k").call(1, "get", {}, "z", "k");
+    EXPECT_EQ(verdict("kv", b), Verdict::ok);
+    Builder bad;
+    bad.call(1, "append", "a", {}, "k").call(2, "append", "b", {}, "k").call(3, "get", {}, "ba", "k");
+    EXPECT_EQ(verdict("kv", bad), Verdict::illegal);
+}
+
+TEST(Checker, ListReadsMustBePrefixesInVersionOrder) {
+    Builder b;
+    b.invoke(1, "append", 1).invoke(2, "append", 2).invoke(3, "read").ok(3, Value(Value::List{2}));
+    b.ok(1).ok(2).call(3, "read", {}, Value(Value::List{2, 1})).invoke(4, "append", 3).unknown(4);
+    EXPECT_EQ(verdict("list", b), Verdict::ok);
+    Builder diverged;
+    diverged.call(1, "append", 1).call(2, "append", 2).call(3, "read", {}, Value(Value::List{1, 2}));
+    diverged.call(4, "read", {}, Value(Value::List{2}));
+    CheckResult result = check("list", diverged.operations());
+    ASSERT_EQ(result.verdict, Verdict::illegal);
+    EXPECT_NE(result.keys[0].result.explanation.reason.find("neither list is a prefix"), std::string::npos);
+}
+
+TEST(Checker, ListLostAppendIsCaughtWithRealTimeReason) {
+    Builder b;
+    b.call(1, "append", 1).call(2, "append", 2).call(3, "read", {}, Value(Value::List{2}));
+    CheckResult result = check("list", b.operations());
+    ASSERT_EQ(result.verdict, Verdict::illegal);
+    EXPECT_NE(result.keys[0].result.explanation.reason.find("completed before"), std::string::npos)
+        << result.keys[0].result.explanation.reason;
+    Builder phantom;
+    phantom.call(1, "append", 1).call(3, "read", {}, Value(Value::List{1, 7}));
+    result = check("list", phantom.operations());
+    ASSERT_EQ(result.verdict, Verdict::illegal);
+    EXPECT_NE(result.keys[0].result.explanation.reason.find("no successful append"), std::string::npos);
+}
+
+TEST(Checker, ListWithRepeatedAppendsFallsBackToTheSearch) {
+    Builder b;
+    b.invoke(1, "append", 1).invoke(2, "append", 1).ok(1).ok(2).call(3, "read", {}, Value(Value::List{1, 1}));
+    EXPECT_EQ(verdict("list", b), Verdict::ok);
+    Builder bad;
+    bad.call(1, "append", 1).call(2, "append", 1).call(3, "read", {}, Value(Value::List{1}));
+    EXPECT_EQ(verdict("list", bad), Verdict::illegal);
+}
+
+TEST(Checker, OperationsTheModelDoesNotKnowAreBadInputNamingTheLine) {
+    Builder b;
+    b.call(1, "increment", 1);
+    Result<CheckResult> result = check_operations(*find_model("register"), b.operations());
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().message().find("operation 0 (process 1): operation \"increment\" is not one of"),
+              std::string::npos)
+        << result.error().message();
+    Builder shape;
+    shape.call(1, "cas", 1, true);
+    result = check_operations(*find_model("register"), shape.operations());
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().message().find("cas needs input [from, to]"), std::string::npos);
+}
+
+TEST(Checker, InfersTheModelFromTheOperations) {
+    Builder reg, row, kv, list;
+    reg.call(1, "write", 1).call(1, "read", {}, 1);
+    row.call(1, "insert", 1, true);
+    kv.call(1, "append", "x").call(1, "get", {}, "x");
+    list.call(1, "append", 1).call(1, "read", {}, Value(Value::List{1}));
+    EXPECT_EQ((*infer_model(reg.operations()))->name(), "register");
+    EXPECT_EQ((*infer_model(row.operations()))->name(), "row");
+    EXPECT_EQ((*infer_model(kv.operations()))->name(), "kv");
+    EXPECT_EQ((*infer_model(list.operations()))->name(), "list");
+    Builder none;
+    none.call(1, "frobnicate");
+    EXPECT_FALSE(infer_model(none.operations()).ok());
+}
+
+// A history whose search is large: many concurrent writes never completed, then reads that
+// contradict each other, so every order must be tried.
+std::vector<Operation> hard_history() {
+    Builder b;
+    for (ProcessId p = 0; p < 14; ++p) b.invoke(p, "write", p % 7);
+    for (int i = 0; i < 30; ++i) b.call(100 + i, "read", {}, i % 2 == 0 ? 1 : 2);
+    b.call(200, "read", {}, 99);
+    return b.operations();
+}
+
+TEST(Checker, OutOfTimeGivesUnknownNotAHang) {
+    int polls = 0;
+    CheckOptions options;
+    options.out_of_time = [&] { return ++polls >= 2; };
+    CheckResult result = check("register", hard_history(), options);
+    EXPECT_EQ(result.verdict, Verdict::unknown);
+    EXPECT_EQ(result.keys[0].result.unknown_reason, kOutOfTime);
+    EXPECT_EQ(polls, 2);
+}
+
+TEST(Checker, MemoryLimitGivesUnknown) {
+    CheckOptions options;
+    options.memory_bytes_max = 64 * 1024;
+    CheckResult result = check("register", hard_history(), options);
+    EXPECT_EQ(result.verdict, Verdict::unknown);
+    EXPECT_NE(result.keys[0].result.unknown_reason.find("memory limit"), std::string::npos);
+    EXPECT_EQ(check("register", hard_history()).verdict, Verdict::illegal);
+}
+
+TEST(Checker, StopsAtFirstIllegalKeyWhenAsked) {
+    Builder b;
+    b.call(1, "write", 1, {}, "a").call(2, "read", {}, 2, "a").call(1, "write", 1, {}, "b");
+    CheckOptions options;
+    options.stop_at_first_illegal = true;
+    CheckResult result = check("register", b.operations(), options);
+    EXPECT_EQ(result.verdict, Verdict::illegal);
+    EXPECT_EQ(result.keys[1].result.verdict, Verdict::unknown);
+}
+
+TEST(Checker, EmptyHistoryIsLinearizable) {
+    EXPECT_EQ(check("register", {}).verdict, Verdict::ok);
+    EXPECT_TRUE(check("register", {}).keys.empty());
+}
+
+}  // namespace
+}  // namespace rq::check
