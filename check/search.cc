@@ -283,7 +283,10 @@ Search::Placed Search::place(std::uint32_t op, std::uint32_t after, Pass pass) {
         unlift(op);
         return Placed::explored;
     }
-    const ConfigurationMemo::Insert inserted = memo_.insert(build_key(after), key_, after);
+    // Two statements: build_key refills key_, and an argument list does not order that before
+    // key_'s conversion to a span (it did not, and the span pointed at freed memory).
+    const std::uint64_t hash = build_key(after);
+    const ConfigurationMemo::Insert inserted = memo_.insert(hash, key_, after);
     if (inserted != ConfigurationMemo::Insert::added) {
         unlift(op);
         return inserted == ConfigurationMemo::Insert::present ? Placed::explored : Placed::out_of_memory;
