@@ -192,11 +192,13 @@ void Driver::finish_ready(raft::Ready ready) {
     serve_ready_reads();
     issue_read_round();
     maybe_snapshot();
+    run_requested_snapshots();
 }
 
 void Driver::on_soft_state(const raft::SoftState& state) {
     const bool was_leader = soft_state_.role == raft::Role::leader;
     soft_state_ = state;
+    if (options_.on_state_change) options_.on_state_change(state, node_->term());
     if (was_leader && state.role != raft::Role::leader) {
         fail_all(Failure::leadership_lost, "leadership lost while the request was in flight");
     }
@@ -244,6 +246,8 @@ env::Duration Driver::since_leader_contact() const {
 
 Status Driver::close() {
     fail_all(Failure::stopped, "node is shutting down");
+    for (auto& request : snapshot_requests_) request(Error(ErrorCode::invalid_argument, "node is shutting down"));
+    snapshot_requests_.clear();
     if (persisting_) return Error(ErrorCode::invalid_argument, "close while a sync is running");
     if (failure_) return *failure_;
     RQ_TRY_STATUS(storage_->sync(), "sync raft log on close");

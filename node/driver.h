@@ -91,6 +91,8 @@ struct DriverOptions {
     // the node waits to be added by a leader.
     std::vector<NodeMeta> bootstrap;
     std::uint64_t seed = 0;  // rewriting of RANDOM() and friends draws from this stream
+    // Called on the loop when this node's role, term or known leader changes (for logging).
+    std::function<void(const raft::SoftState&, raft::Term)> on_state_change;
 };
 
 struct Environment {
@@ -134,10 +136,17 @@ public:
     raft::Refusal transfer_leadership(const std::string& node_id);
     void campaign();
 
-    // Takes a snapshot now (rqlite /snapshot). No-op when nothing was applied since the last one.
-    Status snapshot_now();
-    // Clean shutdown: fails pending requests, syncs the log and leaves the database reusable.
+    // /db/load: replaces the whole database with a SQLite image, through the log (leader only).
+    void load(std::string image, const WriteOptions& options, ReplyCallback reply);
+
+    // Takes a snapshot (rqlite /snapshot) as soon as no sync is running: at once, or when the running
+    // one completes. `done` gets true when nothing was applied since the last snapshot.
+    void snapshot_now(std::function<void(Result<bool>)> done);
+    // Clean shutdown: fails pending requests, syncs the log and leaves the database reusable. Call it
+    // only when no sync is running (sync_in_flight() is false).
     Status close();
+    // True from handing a sync to the Syncer until its completion ran on the loop.
+    [[nodiscard]] bool sync_in_flight() const { return persisting_; }
 
     // --- State ---
     [[nodiscard]] bool is_leader() const;
@@ -188,6 +197,7 @@ private:
     Status install_snapshot_contents(raft::Index index, bool restore_database);
     void maybe_snapshot();
     Status take_snapshot();
+    void run_requested_snapshots();
 
     // driver_requests.cc: client requests, reads, timeouts.
     std::optional<Reply> refuse_unless_leader() const;
@@ -222,6 +232,7 @@ private:
     std::vector<PendingRead> reads_in_round_;
     std::multimap<raft::Index, PendingRead> reads_awaiting_apply_;
     DriverStats stats_;
+    std::vector<std::function<void(Result<bool>)>> snapshot_requests_;  // waiting for a sync to end
     // Asynchronous completions (a sync on another thread) check this is still alive.
     std::shared_ptr<int> lifetime_;
 };

@@ -92,10 +92,26 @@ void Driver::maybe_snapshot() {
     if (auto status = take_snapshot(); !status.ok()) fail_stop(status.error().with_context("take snapshot"));
 }
 
-Status Driver::snapshot_now() {
-    if (failure_) return *failure_;
-    if (persisting_) return Error(ErrorCode::invalid_argument, "a sync is running; try again");
-    return take_snapshot();
+void Driver::snapshot_now(std::function<void(Result<bool>)> done) {
+    snapshot_requests_.push_back(std::move(done));
+    if (!persisting_) run_requested_snapshots();
+}
+
+// A snapshot compacts the WAL, which must not change while a sync of it runs on another thread.
+void Driver::run_requested_snapshots() {
+    if (snapshot_requests_.empty()) return;
+    std::vector<std::function<void(Result<bool>)>> requests;
+    requests.swap(snapshot_requests_);
+    Result<bool> outcome = failure_ ? Result<bool>(*failure_) : Result<bool>(false);
+    if (!failure_) {
+        const bool nothing_new = store_->applied_index() <= last_snapshot_index_;
+        if (auto status = take_snapshot(); !status.ok()) {
+            outcome = status.error();
+        } else {
+            outcome = nothing_new;
+        }
+    }
+    for (auto& request : requests) request(outcome);
 }
 
 // Thesis 5.1: the state machine's image at the applied index replaces the log up to it. The WAL

@@ -46,6 +46,15 @@ void Driver::execute(store::StatementBatch batch, const WriteOptions& options, R
     propose(command, options.timeout, std::move(reply));
 }
 
+void Driver::load(std::string image, const WriteOptions& options, ReplyCallback reply) {
+    if (auto refusal = refuse_unless_leader()) return reply(std::move(*refusal));
+    store::Command command;
+    command.kind = store::CommandKind::load;
+    command.unix_time = env_.clock.unix_now();
+    command.database_image = std::move(image);
+    propose(command, options.timeout, std::move(reply));
+}
+
 void Driver::request(store::StatementBatch batch, const WriteOptions& write, const ReadOptions& read,
                      ReplyCallback reply) {
     if (store_->is_read_only(batch)) return query(std::move(batch), read, std::move(reply));
