@@ -1,0 +1,78 @@
+#pragma once
+// The real Backend: rqlite's HTTP API over the engine (node::Driver). It translates HTTP-level calls
+// into driver requests and driver replies into engine outcomes, and reports /status from the driver's
+// state. The node's store may still be opening when requests arrive (rqlited serves /status before
+// the store is open): until attach() every data call answers "store not open".
+//
+// Runs on the node's event loop like the driver; nothing here locks. Forwarding to a remote leader
+// is not implemented yet: a follower answers not_leader with the leader's URL (a redirect when the
+// client asked for one, else 503), which is what rqlite does with forwarding disabled.
+
+#include <memory>
+#include <string>
+
+#include "env/clock.h"
+#include "http/backend.h"
+#include "http/scheduler.h"
+#include "node/driver.h"
+
+namespace rq::http {
+
+struct EngineBackendOptions {
+    std::string data_directory;  // absolute; for /status "dir"
+    std::string sqlite_path;     // absolute; for /status "sqlite3.path" (":memory:" for in-memory)
+    std::string url_scheme = "http";
+    // Reported in /status; the driver's own settings are what take effect.
+    env::Duration apply_timeout = std::chrono::seconds(10);
+    env::Duration heartbeat_timeout = std::chrono::seconds(1);
+    env::Duration election_timeout = std::chrono::seconds(1);
+    env::Duration commit_timeout = std::chrono::milliseconds(50);
+    std::uint64_t snapshot_threshold = 8192;
+    env::Duration snapshot_interval = std::chrono::seconds(10);
+    std::uint64_t trailing_logs = 10240;
+    std::string node_id;  // reported before the store is open
+    std::string raft_address;
+};
+
+class EngineBackend final : public Backend {
+public:
+    EngineBackend(const env::Clock& clock, Scheduler& scheduler, EngineBackendOptions options);
+
+    // The driver serves from now on; it must outlive the backend or be detached first.
+    void attach(node::Driver& driver) { driver_ = &driver; }
+    void detach() { driver_ = nullptr; }
+    [[nodiscard]] bool attached() const { return driver_ != nullptr; }
+
+    void execute(DataCall call, DataCallback done) override;
+    void query(DataCall call, DataCallback done) override;
+    void request(DataCall call, DataCallback done) override;
+
+    [[nodiscard]] LeaderInfo leader() const override;
+    [[nodiscard]] StoreStatus store_status() const override;
+    [[nodiscard]] std::vector<CounterGroup> counters() const override;
+    void readiness(ReadinessCall call, std::function<void(Readiness)> done) override;
+    void nodes(NodesCall call, std::function<void(Outcome<std::vector<NodeReport>>)> done) override;
+    void remove_node(std::string node_id, Forwarding forwarding, std::function<void(Outcome<Done>)> done) override;
+    void step_down(std::string target_id, bool wait, Forwarding forwarding,
+                   std::function<void(Outcome<Done>)> done) override;
+    void snapshot(std::int64_t trailing_logs, std::function<void(Outcome<bool>)> done) override;
+    void backup(BackupCall call, std::function<void(Outcome<std::string>)> done) override;
+    void load(std::string image, Forwarding forwarding, std::function<void(Outcome<DataResults>)> done) override;
+
+private:
+    [[nodiscard]] node::ReadOptions read_options(const ReadOptions& read) const;
+    [[nodiscard]] std::string api_url_of(const node::NodeMeta& meta) const;
+    [[nodiscard]] EngineError error_of(const node::Reply& reply) const;
+    [[nodiscard]] Outcome<DataResults> outcome_of(node::Reply reply) const;
+    [[nodiscard]] std::optional<EngineError> leader_refusal() const;
+    // Waits (on the scheduler) until this node has applied what the leader had committed when asked.
+    void wait_for_applied(raft::Index target, env::Duration deadline, std::function<void(Readiness)> done);
+
+    const env::Clock& clock_;
+    Scheduler& scheduler_;
+    EngineBackendOptions options_;
+    node::Driver* driver_ = nullptr;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace rq::http
