@@ -106,6 +106,12 @@ int App::run() {
         fatal("joining a cluster (-join) is not supported by this build yet; start without -join for a single node");
         return exit_code_;
     }
+    // Refusing beats ignoring: a node started with credentials or certificates must not serve
+    // without them.
+    if (!flags_.auth.empty() || !flags_.http_cert.empty() || !flags_.node_cert.empty()) {
+        fatal("authentication (-auth) and TLS (-http-cert, -node-cert) are not supported by this build yet");
+        return exit_code_;
+    }
     if (flags_.raft_non_voter) {
         fatal("cannot create a new non-voting node without joining");
         return exit_code_;

@@ -150,6 +150,12 @@ TEST_F(DataApi, BadInputGetsClearErrorsAndTheNodeStaysUp) {
     expect_body(query("SELECT 1"), R"j({"results":[{"columns":["1"],"types":["integer"],"values":[[1]]}]})j");
 }
 
+TEST_F(DataApi, AStatementPastItsDbTimeoutFailsAloneAndTheNodeGoesOn) {
+    const std::string endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c";
+    expect_body(query(endless, "&db_timeout=100ms"), R"j({"results":[{"error":"query timeout"}]})j");
+    expect_body(query("SELECT 1"), R"j({"results":[{"columns":["1"],"types":["integer"],"values":[[1]]}]})j");
+}
+
 TEST_F(DataApi, PlainTextBodiesAreOneStatement) {
     EXPECT_EQ(node_->client().post("/db/execute", "CREATE TABLE plain (x)", "text/plain").status, 200u);
     expect_body(node_->client().post("/db/query", "SELECT COUNT(*) FROM plain", "text/plain"),
