@@ -1,6 +1,10 @@
 // Focused unit tests of raft::Node that are clearer stepped by hand than as scripts.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <variant>
+#include <vector>
+
 #include "raft/codec.h"
 #include "raft/memory_storage.h"
 #include "raft/node.h"
@@ -31,7 +35,31 @@ struct Follower {
         SnapshotMetadata metadata{snapshot_index, Term(1), Configuration{{NodeId(1), NodeId(2), NodeId(3)}, {}}};
         node->step(Message{NodeId(1), NodeId(2), Term(1), SnapshotChunk{metadata, total, offset, std::move(data)}});
     }
+
+    void step_heartbeat() { node->step(Message{NodeId(1), NodeId(2), Term(1), Heartbeat{Index(1), 0}}); }
+
+    // Loses the node's memory (an in-progress transfer included); storage survives.
+    void restart() {
+        node.reset();
+        node = std::move(Node::create(config_for(NodeId(2)), storage)).value();
+    }
+
+    // Handles one Ready (the driver's part is not needed here) and returns the snapshot responses
+    // it sends.
+    std::vector<SnapshotResponse> snapshot_responses() {
+        std::vector<SnapshotResponse> responses;
+        if (!node->has_ready()) return responses;
+        const Ready ready = node->ready();
+        for (const Message& message : ready.messages) {
+            if (const auto* response = std::get_if<SnapshotResponse>(&message.payload)) responses.push_back(*response);
+        }
+        node->advance();
+        return responses;
+    }
 };
+
+// A 80-byte snapshot in 16-byte chunks: chunk(0) is bytes 0..15, chunk(64) the last one.
+std::string chunk_bytes(std::uint64_t offset) { return std::string(16, static_cast<char>('a' + offset / 16)); }
 
 TEST(NodeConfig, ValidationRejectsNonsenseWithAnError) {
     MemoryStorage storage;
@@ -97,6 +125,35 @@ TEST(NodeSnapshot, AResentChunkBelowTheExpectedOffsetIsAnsweredWithThatOffset) {
         }
     }
     EXPECT_TRUE(answered) << describe(ready);
+}
+
+// Regression (found by the cluster property test, seed 11536597806666648017): the follower asked
+// once for a resend from the start of a gap and then ignored every chunk past the gap, so that a
+// window of them would not trigger a window of rewinds. When that one request was lost and the
+// leader believed the follower held more than it did (here: a stale acknowledgement from before
+// the follower restarted), the leader's stall resends all landed past the gap and were ignored:
+// the transfer stalled forever. A heartbeat in between must make the follower report the gap again.
+TEST(NodeSnapshot, AGapIsReportedAgainAfterAHeartbeatWhenTheFirstReportWasLost) {
+    Follower follower;
+    for (std::uint64_t offset = 0; offset < 64; offset += 16) follower.step_chunk(Index(5), chunk_bytes(offset), offset, 80);
+    (void)follower.snapshot_responses();  // the acknowledgement of 64 is delayed in the network
+    follower.restart();                   // the transfer restarts from the beginning
+    follower.step_chunk(Index(5), chunk_bytes(0), 0, 80);
+    (void)follower.snapshot_responses();
+    // The stale acknowledgement of 64 reaches the leader, which goes on from there.
+    follower.step_chunk(Index(5), chunk_bytes(64), 64, 80);
+    const auto lost = follower.snapshot_responses();
+    ASSERT_EQ(lost.size(), 1U);
+    EXPECT_TRUE(lost[0].rewind);
+    EXPECT_EQ(lost[0].next_offset, 16U);
+    // That request is lost. Heartbeats go by; the leader sees no progress and resends from 64.
+    follower.step_heartbeat();
+    (void)follower.snapshot_responses();
+    follower.step_chunk(Index(5), chunk_bytes(64), 64, 80);
+    const auto again = follower.snapshot_responses();
+    ASSERT_EQ(again.size(), 1U) << "the resend past the gap was ignored: the transfer is stalled";
+    EXPECT_TRUE(again[0].rewind);
+    EXPECT_EQ(again[0].next_offset, 16U);
 }
 
 }  // namespace
