@@ -129,7 +129,9 @@ private:
         struct IncomingSnapshot {
             SnapshotMetadata metadata;
             std::uint64_t next_offset = 0;
-            bool rewind_requested = false;  // asked for a resend; ignore further chunks until it comes
+            // Asked for a resend from a gap: further chunks past it are ignored until the resend
+            // comes or the next heartbeat (the request may have been lost).
+            bool rewind_requested = false;
         };
         std::optional<IncomingSnapshot> incoming_snapshot;
     };
@@ -202,6 +204,7 @@ private:
     void on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk);
     void on_snapshot_response(const Message& message, const SnapshotResponse& response);
     void on_snapshot_stalled(NodeId to, Progress& progress);
+    void rearm_snapshot_gap_report();
 
     // node_membership.cc
     void on_configuration_changed();

@@ -216,6 +216,7 @@ void Node::on_heartbeat(const Message& message, const Heartbeat& heartbeat) {
         election_elapsed_ticks_ = 0;
     }
     log_.commit_to(heartbeat.commit);
+    rearm_snapshot_gap_report();
     send(message.from, HeartbeatResponse{heartbeat.read_round});
 }
 

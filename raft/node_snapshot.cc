@@ -88,8 +88,9 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
     if (!incoming || incoming->metadata != snapshot || chunk.offset != incoming->next_offset) {
         // Out of order. A chunk we already hold (the leader missed our acknowledgement) is always
         // answered with the offset we expect. A gap (a chunk was lost) is answered once; further
-        // chunks past the gap are ignored until the resend arrives, so a window of them does not
-        // trigger a window of rewinds.
+        // chunks past the gap are ignored until the resend arrives or a heartbeat re-arms the
+        // answer (see rearm_snapshot_gap_report), so a window of them does not trigger a window
+        // of rewinds.
         const bool same = incoming && incoming->metadata == snapshot;
         const std::uint64_t expected = same ? incoming->next_offset : 0;
         if (chunk.offset > expected) {
@@ -111,6 +112,17 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
     log_.restore(snapshot);
     on_configuration_changed();
     send(message.from, SnapshotResponse{snapshot.index, next_offset, true, false, false, snapshot.index});
+}
+
+// A heartbeat from the leader: if we asked for a resend from a gap and are still waiting, the
+// request may have been lost. The leader's stall resend starts from its last acknowledged offset,
+// which can lie past our gap (it counted bytes we have since lost: a restarted transfer, a stale
+// acknowledgement), so the next chunk past the gap must be answered again or the transfer stalls
+// forever. One answer per heartbeat still keeps a window of chunks from causing a window of
+// rewinds.
+void Node::rearm_snapshot_gap_report() {
+    auto& incoming = std::get<FollowerRole>(role_).incoming_snapshot;
+    if (incoming) incoming->rewind_requested = false;
 }
 
 void Node::on_snapshot_response(const Message& message, const SnapshotResponse& response) {
