@@ -114,6 +114,14 @@ TEST(StatementParser, RqliteRefusals) {
     EXPECT_EQ(refusal("[[\"SELECT ?\", [1.5]]]"), "unsupported type");
 }
 
+// Found by http_request_fuzzer: an empty view without storage (data() == nullptr) reached
+// simdjson, which copies the body with memcpy(buffer, nullptr, 0): undefined behaviour, which
+// UBSan (RQ_SANITIZE=ON) stops at.
+TEST(StatementParser, EmptyViewWithoutStorage) {
+    EXPECT_EQ(refusal(std::string_view{}), "invalid JSON body");
+    EXPECT_FALSE(parse_string_object(std::string_view{}));
+}
+
 TEST(StatementParser, ParserIsReusable) {
     StatementParser parser;
     for (int i = 0; i < 3; ++i) {
