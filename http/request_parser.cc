@@ -133,7 +133,9 @@ StatementParser::StatementParser() : parser_(std::make_unique<simdjson::dom::par
 StatementParser::~StatementParser() = default;
 
 Result<std::vector<store::Statement>> StatementParser::parse(std::string_view body) {
-    if (body.size() > json_body_bytes_max) return body_error(invalid_json_message);
+    // An empty body is not JSON; and an empty view may have no storage at all, which simdjson
+    // would pass to memcpy as a null pointer.
+    if (body.empty() || body.size() > json_body_bytes_max) return body_error(invalid_json_message);
     simdjson::dom::element document;
     if (parser_->parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) {
         return unparsable_body_error(body);
@@ -164,6 +166,7 @@ std::vector<store::Statement> plain_text_statements(std::string_view body) {
 }
 
 std::optional<std::map<std::string, std::string>> parse_string_object(std::string_view body) {
+    if (body.empty()) return std::nullopt;  // not JSON (and possibly a null pointer, see parse())
     simdjson::dom::parser parser;
     simdjson::dom::element document;
     if (parser.parse(body.data(), body.size()).get(document) != simdjson::SUCCESS) return std::nullopt;
