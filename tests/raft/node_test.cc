@@ -156,5 +156,35 @@ TEST(NodeSnapshot, AGapIsReportedAgainAfterAHeartbeatWhenTheFirstReportWasLost) 
     EXPECT_EQ(again[0].next_offset, 16U);
 }
 
+// Regression (the trigger of the stall above, seed 11536597806666648017): a delayed duplicate of
+// the first chunk, arriving in the middle of the transfer, restarted it there and threw away the
+// bytes already received, while the leader went on from its acknowledged offset. Within a term the
+// leader's snapshot bytes do not change, so the follower keeps what it has and tells the leader
+// where it is.
+TEST(NodeSnapshot, ADelayedDuplicateOfTheFirstChunkKeepsTheBytesReceived) {
+    Follower follower;
+    for (std::uint64_t offset = 0; offset < 48; offset += 16) follower.step_chunk(Index(5), chunk_bytes(offset), offset, 80);
+    (void)follower.snapshot_responses();
+    follower.step_chunk(Index(5), chunk_bytes(0), 0, 80);  // the duplicate
+    ASSERT_TRUE(follower.node->has_ready());
+    const Ready ready = follower.node->ready();
+    EXPECT_TRUE(ready.snapshot_chunks.empty()) << "the transfer restarted: " << describe(ready);
+    follower.node->advance();
+    bool told_where = false;
+    for (const Message& message : ready.messages) {
+        if (const auto* response = std::get_if<SnapshotResponse>(&message.payload)) {
+            told_where = told_where || (response->rewind && response->next_offset == 48);
+        }
+    }
+    EXPECT_TRUE(told_where) << describe(ready);
+    // The transfer goes on from 48 and completes.
+    follower.step_chunk(Index(5), chunk_bytes(48), 48, 80);
+    follower.step_chunk(Index(5), chunk_bytes(64), 64, 80);
+    const Ready done = follower.node->ready();
+    ASSERT_TRUE(done.snapshot.has_value()) << describe(done);
+    EXPECT_EQ(done.snapshot->index, Index(5));
+    follower.node->advance();
+}
+
 }  // namespace
 }  // namespace rq::raft
