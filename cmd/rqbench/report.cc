@@ -39,8 +39,13 @@ void write_number(http::JsonWriter& writer, std::string_view key, double value, 
     if (!writer.number(rounded(value, decimals))) writer.null();
 }
 
+// null when no request succeeded: zeros would read as a very fast server.
 void write_latency(http::JsonWriter& writer, const LatencyHistogram& latency) {
     writer.key("latency_ms");
+    if (latency.count() == 0) {
+        writer.null();
+        return;
+    }
     writer.begin_object();
     write_number(writer, "min", milliseconds(latency.min()), 3);
     write_number(writer, "mean", latency.mean() / 1e6, 3);
@@ -96,11 +101,15 @@ std::string format_text(const Report& report) {
     out += line("elapsed:", fixed(load.seconds(), 3) + " s");
     out += line("requests/s:", fixed(report.requests_per_second(), 1));
     out += line("statements/s:", fixed(report.statements_per_second(), 1));
-    out += line("latency (ok):", "p50 " + fixed(milliseconds(latency.percentile(50)), 3) + " ms, p99 " +
-                                     fixed(milliseconds(latency.percentile(99)), 3) + " ms, p99.9 " +
-                                     fixed(milliseconds(latency.percentile(99.9)), 3) + " ms");
-    out += line("", "min " + fixed(milliseconds(latency.min()), 3) + " ms, mean " + fixed(latency.mean() / 1e6, 3) +
-                        " ms, max " + fixed(milliseconds(latency.max()), 3) + " ms");
+    if (latency.count() == 0) {
+        out += line("latency (ok):", "none: no request succeeded");
+    } else {
+        out += line("latency (ok):", "p50 " + fixed(milliseconds(latency.percentile(50)), 3) + " ms, p99 " +
+                                         fixed(milliseconds(latency.percentile(99)), 3) + " ms, p99.9 " +
+                                         fixed(milliseconds(latency.percentile(99.9)), 3) + " ms");
+        out += line("", "min " + fixed(milliseconds(latency.min()), 3) + " ms, mean " +
+                            fixed(latency.mean() / 1e6, 3) + " ms, max " + fixed(milliseconds(latency.max()), 3) + " ms");
+    }
     std::string statuses;
     for (const auto& [status, count] : load.error_statuses) {
         statuses += (statuses.empty() ? " (" : ", ") + std::to_string(count) + " x " + std::to_string(status);

@@ -105,6 +105,10 @@ TEST(RqbenchLoad, SqlErrorsAreCountedAndNeverSucceed) {
     EXPECT_EQ(run.load.ok, 0u);
     EXPECT_EQ(run.load.errors.sql, 30u);
     EXPECT_EQ(run.load.first_error, "no such table: missing");
+    // No latency is reported for a run where nothing succeeded.
+    const Report report{run.options, "statement", run.load, std::nullopt};
+    EXPECT_NE(format_json(report).find(R"("latency_ms":null)"), std::string::npos) << format_json(report);
+    EXPECT_NE(format_text(report).find("none: no request succeeded"), std::string::npos) << format_text(report);
 }
 
 TEST(RqbenchLoad, HttpStatusErrorsAreCountedByStatus) {
