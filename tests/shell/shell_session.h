@@ -8,6 +8,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -34,20 +35,25 @@ inline constexpr const char* server_version = "v10.3.0-test";
 class ShellServer {
 public:
     ShellServer() : work_(boost::asio::make_work_guard(io_)), scheduler_(io_) {
-        backend_ = http::FakeBackend::open(clock_);
+        // The port is chosen first so that /nodes can report this server's own API address.
+        port_ = reserve_port();
+        http::FakeBackendOptions backend_options;
+        backend_options.node_id = "node1";
+        backend_options.raft_address = "127.0.0.1:4002";
+        backend_options.api_url = "http://" + address();
+        backend_ = http::FakeBackend::open(clock_, backend_options);
         http::ServiceOptions options;
         options.build.version = server_version;
         options.build.commit = "abc123";
-        options.advertised_http_address = "127.0.0.1:4001";
-        options.bind_address = "127.0.0.1:0";
+        options.advertised_http_address = address();
+        options.bind_address = address();
         options.command_line = {"rqlited", "-node-id", "n1", "data"};
         service_ = std::make_unique<http::Service>(*backend_, clock_, scheduler_, std::move(options));
         http::ServerOptions server_options;
-        server_options.address = "127.0.0.1:0";
+        server_options.address = address();
         Result<std::shared_ptr<http::Server>> server = http::Server::start(io_, *service_, server_options);
         RQ_ASSERT(server.ok(), "server start:", server.error().message());
         server_ = *server;
-        port_ = server_->port();
         thread_ = std::thread([this] { io_.run(); });
     }
 
@@ -76,6 +82,13 @@ public:
     }
 
 private:
+    // A free loopback port: bound and released, for the server to bind a moment later.
+    static std::uint16_t reserve_port() {
+        boost::asio::io_context io;
+        boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+        return acceptor.local_endpoint().port();
+    }
+
     boost::asio::io_context io_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     env::ManualClock clock_;
