@@ -74,8 +74,9 @@ struct SnapshotChunk {
 };
 
 // The follower's acknowledgement: the offset it expects next, or `installed` once the whole
-// snapshot is durable and installed. `rewind` asks the leader to resend from next_offset (a chunk
-// was lost, or the follower restarted). `rejected` means it does not need this snapshot (its log
+// snapshot is durable and installed. `rewind` asks the leader to send from next_offset on, whatever
+// it sent or counted as acknowledged before: back after a lost chunk or a restarted follower,
+// forward past chunks the follower already holds (a duplicate). `rejected` means it does not need this snapshot (its log
 // already matches up to `index`, which is at least the snapshot's index).
 struct SnapshotResponse {
     Index snapshot_index;

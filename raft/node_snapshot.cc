@@ -84,7 +84,12 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
         send(message.from, SnapshotResponse{snapshot.index, 0, false, true, false, {}});
         return;
     }
-    if (chunk.offset == 0) incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false};
+    // The first chunk starts a transfer, unless it is of the snapshot we are receiving already: then
+    // it is a late duplicate (or the leader starting over), and as the leader's snapshot bytes do
+    // not change within a term we keep what we hold and answer with where we are (below).
+    if (chunk.offset == 0 && (!incoming || incoming->metadata != snapshot)) {
+        incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false};
+    }
     if (!incoming || incoming->metadata != snapshot || chunk.offset != incoming->next_offset) {
         // Out of order. A chunk we already hold (the leader missed our acknowledgement) is always
         // answered with the offset we expect. A gap (a chunk was lost) is answered once; further
