@@ -17,30 +17,24 @@ class JsonValue {
 public:
     enum class Kind : std::uint8_t { null, boolean, integer, unsigned_integer, number, string, array, object };
 
+    // Constructors and factories are defined below the class, once Member is complete: their bodies
+    // need ~vector<Member>, which clang instantiates at once for a body written in the class.
     JsonValue() = default;  // null
-    JsonValue(bool value) : kind_(Kind::boolean), bool_(value) {}                              // NOLINT
-    JsonValue(int value) : kind_(Kind::integer), int_(value) {}                                // NOLINT
-    JsonValue(std::int64_t value) : kind_(Kind::integer), int_(value) {}                       // NOLINT
-    JsonValue(std::uint64_t value) : kind_(Kind::unsigned_integer), uint_(value) {}            // NOLINT
-    JsonValue(double value) : kind_(Kind::number), double_(value) {}                           // NOLINT
-    JsonValue(std::string value) : kind_(Kind::string), string_(std::move(value)) {}           // NOLINT
-    JsonValue(std::string_view value) : kind_(Kind::string), string_(value) {}                 // NOLINT
-    JsonValue(const char* value) : kind_(Kind::string), string_(value) {}                      // NOLINT
+    JsonValue(bool value);              // NOLINT: implicit by design, as are the ones below
+    JsonValue(int value);               // NOLINT
+    JsonValue(std::int64_t value);      // NOLINT
+    JsonValue(std::uint64_t value);     // NOLINT
+    JsonValue(double value);            // NOLINT
+    JsonValue(std::string value);       // NOLINT
+    JsonValue(std::string_view value);  // NOLINT
+    JsonValue(const char* value);       // NOLINT
 
-    static JsonValue object() { return JsonValue(Kind::object); }
+    static JsonValue object();
     // An object that prints its keys in insertion order, as Go prints a struct.
-    static JsonValue ordered_object() {
-        JsonValue out(Kind::object);
-        out.ordered_ = true;
-        return out;
-    }
-    static JsonValue array() { return JsonValue(Kind::array); }
+    static JsonValue ordered_object();
+    static JsonValue array();
     template <typename Range>
-    static JsonValue array_of(const Range& items) {
-        JsonValue out = array();
-        for (const auto& item : items) out.push(JsonValue(item));
-        return out;
-    }
+    static JsonValue array_of(const Range& items);
 
     [[nodiscard]] Kind kind() const { return kind_; }
 
@@ -63,7 +57,7 @@ public:
 
 private:
     struct Member;
-    explicit JsonValue(Kind kind) : kind_(kind) {}
+    explicit JsonValue(Kind kind);
 
     Kind kind_ = Kind::null;
     bool ordered_ = false;
@@ -80,5 +74,29 @@ struct JsonValue::Member {
     std::string key;
     JsonValue value;
 };
+
+inline JsonValue::JsonValue(bool value) : kind_(Kind::boolean), bool_(value) {}
+inline JsonValue::JsonValue(int value) : kind_(Kind::integer), int_(value) {}
+inline JsonValue::JsonValue(std::int64_t value) : kind_(Kind::integer), int_(value) {}
+inline JsonValue::JsonValue(std::uint64_t value) : kind_(Kind::unsigned_integer), uint_(value) {}
+inline JsonValue::JsonValue(double value) : kind_(Kind::number), double_(value) {}
+inline JsonValue::JsonValue(std::string value) : kind_(Kind::string), string_(std::move(value)) {}
+inline JsonValue::JsonValue(std::string_view value) : kind_(Kind::string), string_(value) {}
+inline JsonValue::JsonValue(const char* value) : kind_(Kind::string), string_(value) {}
+inline JsonValue::JsonValue(Kind kind) : kind_(kind) {}
+
+inline JsonValue JsonValue::object() { return JsonValue(Kind::object); }
+inline JsonValue JsonValue::ordered_object() {
+    JsonValue out(Kind::object);
+    out.ordered_ = true;
+    return out;
+}
+inline JsonValue JsonValue::array() { return JsonValue(Kind::array); }
+template <typename Range>
+JsonValue JsonValue::array_of(const Range& items) {
+    JsonValue out = array();
+    for (const auto& item : items) out.push(JsonValue(item));
+    return out;
+}
 
 }  // namespace rq::http
