@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <strings.h>
 
@@ -224,6 +225,14 @@ private:
 
 namespace {
 
+// OpenSSL's own message for a missing file is often just "asio.ssl error": say what is wrong.
+Status check_readable(const std::string& path, const std::string& what) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) return Error(ErrorCode::invalid_argument, what + " " + path + ": " + std::strerror(errno));
+    std::fclose(file);
+    return ok_status();
+}
+
 Result<asio::ssl::context> make_tls_context(const ConnectionOptions& options) {
     asio::ssl::context context(asio::ssl::context::tls_client);
     boost::system::error_code error;
@@ -235,6 +244,7 @@ Result<asio::ssl::context> make_tls_context(const ConnectionOptions& options) {
             if (options.ca_cert_path.empty()) {
                 context.set_default_verify_paths(error);
             } else {
+                RQ_TRY_STATUS(check_readable(options.ca_cert_path, "CA certificate"), "TLS setup");
                 context.load_verify_file(options.ca_cert_path, error);
                 if (error) return Error(ErrorCode::invalid_argument, "CA certificate " + options.ca_cert_path + ": " + error.message());
             }
@@ -245,6 +255,8 @@ Result<asio::ssl::context> make_tls_context(const ConnectionOptions& options) {
         if (options.client_cert_path.empty() || options.client_key_path.empty()) {
             return Error(ErrorCode::invalid_argument, "mutual TLS needs both --client-cert and --client-key");
         }
+        RQ_TRY_STATUS(check_readable(options.client_cert_path, "client certificate"), "TLS setup");
+        RQ_TRY_STATUS(check_readable(options.client_key_path, "client key"), "TLS setup");
         context.use_certificate_chain_file(options.client_cert_path, error);
         if (error) return Error(ErrorCode::invalid_argument, "client certificate " + options.client_cert_path + ": " + error.message());
         context.use_private_key_file(options.client_key_path, asio::ssl::context::pem, error);

@@ -1,6 +1,8 @@
 #include "cmd/rqlite/line_reader.h"
 
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <vector>
 
@@ -34,6 +36,31 @@ std::optional<std::string> read_stream_line(std::FILE* in) {
 }
 
 bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+volatile std::sig_atomic_t sigint_seen = 0;
+extern "C" void note_sigint(int) { sigint_seen = 1; }
+
+// While it lives, SIGINT interrupts the terminal read (no SA_RESTART) instead of ending the
+// process; outside line reading Ctrl-C keeps its default meaning, as in rqlite's CLI.
+class SigintWhileReading {
+public:
+    SigintWhileReading() {
+        sigint_seen = 0;
+        struct sigaction action {};
+        action.sa_handler = note_sigint;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0;
+        ::sigaction(SIGINT, &action, &previous_);
+    }
+    ~SigintWhileReading() { ::sigaction(SIGINT, &previous_, nullptr); }
+    SigintWhileReading(const SigintWhileReading&) = delete;
+    SigintWhileReading& operator=(const SigintWhileReading&) = delete;
+
+    [[nodiscard]] static bool seen() { return sigint_seen != 0; }
+
+private:
+    struct sigaction previous_ {};
+};
 
 class StreamReader final : public LineReader {
 public:
@@ -96,8 +123,10 @@ public:
     }
 
     std::optional<std::string> read_line(const std::string& prompt) override {
+        SigintWhileReading sigint;
 #if RQ_SHELL_HAVE_LIBEDIT
         char* data = readline(prompt.c_str());
+        interrupted_ = data == nullptr && SigintWhileReading::seen();
         if (data == nullptr) return std::nullopt;
         std::string line(data);
         std::free(data);
@@ -105,9 +134,14 @@ public:
 #else
         std::fputs(prompt.c_str(), stdout);
         std::fflush(stdout);
-        return read_stream_line(stdin);
+        std::optional<std::string> line = read_stream_line(stdin);
+        interrupted_ = !line && SigintWhileReading::seen();
+        if (interrupted_) std::clearerr(stdin);
+        return line;
 #endif
     }
+
+    [[nodiscard]] bool interrupted() const override { return interrupted_; }
 
     void remember(const std::string& line) override {
         history_.add(line);
@@ -118,6 +152,7 @@ public:
 
 private:
     History history_;
+    bool interrupted_ = false;
 };
 
 }  // namespace

@@ -32,6 +32,12 @@ void run_loop(Shell& shell, LineReader& reader, bool interactive) {
         std::string prompt;
         if (interactive) prompt = input.in_statement() ? continuation_prompt(shell.prompt()) : shell.prompt();
         std::optional<std::string> line = reader.read_line(prompt);
+        if (!line && reader.interrupted()) {
+            std::fputs("\n", stdout);
+            if (!input.in_statement()) return;
+            input.cancel_statement();
+            continue;
+        }
         if (!line) {
             input.finish();
             return;

@@ -23,6 +23,7 @@ public:
 
     Flow add_line(std::string_view line);
     Flow finish();
+    void cancel_statement() { splitter_.clear(); }
     [[nodiscard]] bool in_statement() const { return splitter_.in_statement(); }
 
 private:
@@ -33,7 +34,8 @@ private:
 // The prompt for the second and later lines of a statement, as wide as `prompt`.
 std::string continuation_prompt(std::string_view prompt);
 
-// Reads lines until end of input or QUIT; prompts (and history) only when `interactive`.
+// Reads lines until end of input or QUIT; prompts (and history) only when `interactive`. Ctrl-C
+// abandons the statement being typed, or, at a fresh prompt, ends the session as in rqlite's CLI.
 void run_loop(Shell& shell, LineReader& reader, bool interactive);
 
 // The whole program after argument parsing: connect, greet, loop, say goodbye. Returns the

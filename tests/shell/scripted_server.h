@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -40,8 +41,9 @@ class ScriptedServer {
 public:
     using Handler = std::function<ScriptedReply(const ScriptedRequest&)>;
 
-    explicit ScriptedServer(Handler handler)
-        : handler_(std::move(handler)), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    // With `tls`, connections are TLS (the context must outlive the server).
+    explicit ScriptedServer(Handler handler, boost::asio::ssl::context* tls = nullptr)
+        : handler_(std::move(handler)), tls_(tls), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
         port_ = acceptor_.local_endpoint().port();
         thread_ = std::thread([this] { serve(); });
     }
@@ -75,11 +77,18 @@ private:
             acceptor_.accept(socket, error);
             if (error || stopping_) return;
             ++connections_;
-            serve_connection(socket);
+            if (tls_ == nullptr) {
+                serve_connection(socket);
+                continue;
+            }
+            boost::asio::ssl::stream<boost::asio::ip::tcp::socket&> stream(socket, *tls_);
+            stream.handshake(boost::asio::ssl::stream_base::server, error);
+            if (!error) serve_connection(stream);
         }
     }
 
-    void serve_connection(boost::asio::ip::tcp::socket& socket) {
+    template <typename Stream>
+    void serve_connection(Stream& socket) {
         namespace http = boost::beast::http;
         boost::beast::flat_buffer buffer;
         for (;;) {
@@ -106,6 +115,7 @@ private:
     }
 
     Handler handler_;
+    boost::asio::ssl::context* tls_;
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
