@@ -147,6 +147,11 @@ private:
         return Value(fresh_++);
     }
 
+    std::uint64_t appended_value() {
+        if (options_.repeated_values > 0) return random_.below(static_cast<std::uint64_t>(options_.repeated_values));
+        return static_cast<std::uint64_t>(fresh_++);
+    }
+
     Operation propose() {
         Operation op;
         op.key = options_.keys == 1 ? "" : numbered("k", random_.below(options_.keys));
@@ -169,14 +174,14 @@ private:
                 op.f = "get";
             } else {
                 op.f = roll < 55 && options_.kv_put ? "put" : "append";
-                op.input = Value(numbered("v", static_cast<std::uint64_t>(fresh_++), ";"));
+                op.input = Value(numbered("v", appended_value(), ";"));
             }
         } else {
             RQ_ASSERT(model == "list", "no generator for model", model);
             if (roll < 50) {
                 op.f = "read";
             } else {
-                op.f = "append", op.input = Value(fresh_++);
+                op.f = "append", op.input = Value(appended_value());
             }
         }
         return op;

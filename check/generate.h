@@ -24,6 +24,9 @@ struct GenerateOptions {
     std::size_t processes = 5;
     std::int64_t values = 5;  // registers write values in [0, values); 0 means a fresh value each write
     bool kv_put = true;       // kv histories use put as well as get and append
+    // kv and list: values put or appended come from [0, repeated_values); 0 means a fresh value
+    // each time. Repeats make interchangeable operations (and, for list, the general search).
+    std::int64_t repeated_values = 0;
     // Out of 1000 operations, how many end each way (the rest complete ok).
     std::uint32_t unknown_per_mille = 0;
     std::uint32_t fail_per_mille = 0;

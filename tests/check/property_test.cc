@@ -200,6 +200,28 @@ RC_GTEST_PROP(CheckProperty, AgreesWithBruteForceOnRandomIntervals, ()) {
     }
 }
 
+// Dense histories: one key, a few clients, two or three values, many timeouts and crashes. The
+// same write recurs with nested intervals, reads of one value pile up, unknown operations stay
+// open: the shapes on which the search's prunings (interchangeable operations in order, read-only
+// operations placed at once, growth pruning, compact memo keys) decide the verdict.
+RC_GTEST_PROP(CheckProperty, AgreesWithBruteForceOnDenseHistories, ()) {
+    for (int i = 0; i < 5 * kHistoriesPerCase; ++i) {
+        const Model& model = *find_model(*rc::gen::elementOf(kModels));
+        GenerateOptions options;
+        options.operations = *rc::gen::inRange<std::size_t>(3, 9);
+        options.keys = 1;
+        options.processes = *rc::gen::inRange<std::size_t>(2, 5);
+        options.values = *rc::gen::inRange<std::int64_t>(1, 4);
+        options.repeated_values = options.values;
+        options.unknown_per_mille = *rc::gen::element(0U, 150U, 300U);
+        options.crash_per_mille = *rc::gen::element(0U, 100U);
+        std::vector<Operation> ops = history_of(model, options).operations();
+        if (*rc::gen::arbitrary<bool>()) mutate_one_output(model, ops);
+        const bool expected = testing::brute_force_linearizable(model, ops);
+        RC_ASSERT((verdict_of(model, ops) == Verdict::ok) == expected);
+    }
+}
+
 // Histories too long for brute force, against a plain memoised search without the checker's
 // pruning (no interchangeable-operation order, no read-only forcing, no skipping of unknown
 // operations that change nothing, no compact memo keys). Many unknown outcomes and few values
