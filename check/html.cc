@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 #include "check/report.h"
 
@@ -131,6 +132,19 @@ void render_operation(std::string& out, const HtmlSection& section, std::size_t 
            escape(label) + "</text></g>\n";
 }
 
+// The range of a key's operations (positions in `members`, invocation order) to draw: all of them
+// when few enough, else kHtmlOperationsPerKeyMax of them, mostly before the blocking operation
+// (where the search got stuck) and a few after it; the first ones when there is none.
+std::pair<std::size_t, std::size_t> drawn_window(const std::vector<std::size_t>& members, std::size_t blocking) {
+    if (members.size() <= kHtmlOperationsPerKeyMax) return {0, members.size()};
+    std::size_t last = kHtmlOperationsPerKeyMax;
+    if (auto it = std::find(members.begin(), members.end(), blocking); it != members.end()) {
+        const auto at = static_cast<std::size_t>(it - members.begin());
+        last = std::clamp(at + kHtmlOperationsPerKeyMax / 4, kHtmlOperationsPerKeyMax, members.size());
+    }
+    return {last - kHtmlOperationsPerKeyMax, last};
+}
+
 void render_key(std::string& out, const HtmlSection& section, const KeyResult& key,
                 const std::vector<std::size_t>& members) {
     out += "<h3>key " + escape(key.key.empty() ? "\"\"" : "\"" + key.key + "\"") + ": <span class=\"" +
@@ -139,13 +153,16 @@ void render_key(std::string& out, const HtmlSection& section, const KeyResult& k
     if (key.result.verdict != Verdict::ok) {
         out += "<pre>" + escape(explain_key(*section.model, section.ops, key, 12, "")) + "</pre>\n";
     }
-    std::vector<std::size_t> drawn(members.begin(),
-                                   members.begin() + static_cast<std::ptrdiff_t>(std::min(members.size(), kHtmlOperationsPerKeyMax)));
+    const Explanation& explanation = key.result.explanation;
+    const auto [first, last] = drawn_window(members, explanation.blocking);
+    const std::vector<std::size_t> drawn(members.begin() + static_cast<std::ptrdiff_t>(first),
+                                         members.begin() + static_cast<std::ptrdiff_t>(last));
     if (drawn.size() < members.size()) {
-        out += "<p>Showing the first " + std::to_string(drawn.size()) + " operations.</p>\n";
+        out += "<p>Showing operations " + std::to_string(first + 1) + " to " + std::to_string(last) + " of " +
+               std::to_string(members.size()) + (explanation.blocking != kNoOperation ? ", around the blocking one" : "") +
+               ".</p>\n";
     }
     Marks marks;
-    const Explanation& explanation = key.result.explanation;
     for (std::size_t r = 0; r < explanation.longest_prefix.size(); ++r) marks.rank[explanation.longest_prefix[r]] = r + 1;
     for (std::size_t op : explanation.unplaceable) marks.unplaceable[op] = true;
     marks.blocking = explanation.blocking;
