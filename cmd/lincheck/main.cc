@@ -8,6 +8,7 @@
 // Bad input outranks everything (nothing can be vouched for), then "not linearizable".
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -49,40 +50,61 @@ const char* kUsage =
     "  --quiet             print only the overall verdict\n"
     "exit status: 0 linearizable, 1 not linearizable, 2 unknown or bad input\n";
 
-bool parse_options(int argc, char** argv, Options& options) {
+constexpr double kTimeLimitMaxSeconds = 1e6;  // far beyond any real use, and safely inside a steady_clock duration
+
+// Seconds as a finite number in [0, kTimeLimitMaxSeconds], or an error saying what is wrong.
+rq::Result<double> parse_seconds(const std::string& text) {
+    std::size_t used = 0;
+    double seconds = 0;
+    try {
+        seconds = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(seconds) || seconds < 0 || seconds > kTimeLimitMaxSeconds) {
+        return rq::Error(rq::ErrorCode::invalid_argument, "--time-limit wants seconds from 0 to 1e6, got \"" + text + "\"");
+    }
+    return seconds;
+}
+
+// Fills `options` from the command line; an error says which argument is wrong.
+rq::Status parse_options(int argc, char** argv, Options& options) {
     std::vector<std::string> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= args.size()) return false;
+        auto value = [&](std::string& out) -> rq::Status {
+            if (i + 1 >= args.size()) return rq::Error(rq::ErrorCode::invalid_argument, arg + " needs a value");
             out = args[++i];
-            return true;
+            return rq::ok_status();
         };
-        std::string number;
+        std::string text;
+        rq::Status status = rq::ok_status();
         if (arg == "--model") {
-            if (!value(options.model)) return false;
+            status = value(options.model);
         } else if (arg == "--format") {
-            if (!value(options.format)) return false;
+            status = value(options.format);
         } else if (arg == "--html") {
-            if (!value(options.html_path)) return false;
+            status = value(options.html_path);
         } else if (arg == "--time-limit") {
-            if (!value(number)) return false;
-            try {
-                options.time_limit_seconds = std::stod(number);
-            } catch (const std::exception&) {
-                return false;
+            status = value(text);
+            if (status.ok()) {
+                rq::Result<double> seconds = parse_seconds(text);
+                if (!seconds.ok()) return seconds.error();
+                options.time_limit_seconds = *seconds;
             }
         } else if (arg == "--keys") {
             options.all_keys = true;
         } else if (arg == "--quiet") {
             options.quiet = true;
-        } else if (arg == "-h" || arg == "--help" || (arg.size() > 1 && arg[0] == '-')) {
-            return false;
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            return rq::Error(rq::ErrorCode::invalid_argument, "unknown option " + arg);
         } else {
             options.files.push_back(arg);
         }
+        if (!status.ok()) return status;
     }
-    return !options.files.empty();
+    if (options.files.empty()) return rq::Error(rq::ErrorCode::invalid_argument, "no history files given");
+    return rq::ok_status();
 }
 
 rq::Result<std::string> read_file(const std::string& path) {
@@ -149,8 +171,12 @@ void print_result(const std::string& path, const Loaded& loaded, const CheckResu
 
 int main(int argc, char** argv) {
     Options options;
-    if (!parse_options(argc, argv, options)) {
-        std::cerr << kUsage;
+    if (argc == 2 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help")) {
+        std::cout << kUsage;
+        return kExitOk;
+    }
+    if (rq::Status parsed = parse_options(argc, argv, options); !parsed.ok()) {
+        std::cerr << "lincheck: " << parsed.error().message() << "\n" << kUsage;
         return kExitUnknown;
     }
     std::size_t counts[3] = {0, 0, 0};  // by Verdict
@@ -168,7 +194,7 @@ int main(int argc, char** argv) {
             const auto deadline = file_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                    std::chrono::duration<double>(options.time_limit_seconds));
             CheckOptions check_options;
-            check_options.out_of_time = [deadline] { return std::chrono::steady_clock::now() > deadline; };
+            check_options.out_of_time = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
             result = check_operations(*loaded->model, loaded->ops, check_options);
         }
         const auto elapsed = std::chrono::steady_clock::now() - file_start;
