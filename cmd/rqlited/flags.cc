@@ -40,7 +40,6 @@ struct FlagSpec {
     std::string_view help;
 };
 
-// clang-format off
 const std::vector<FlagSpec>& flag_specs() {
     static const std::vector<FlagSpec> specs = {
         {"version", ShowVersion{}, "Show version information and exit"},
@@ -114,7 +113,6 @@ const std::vector<FlagSpec>& flag_specs() {
     };
     return specs;
 }
-// clang-format on
 
 const FlagSpec* find_flag(std::string_view name) {
     for (const FlagSpec& spec : flag_specs()) {
@@ -483,9 +481,11 @@ Status validate(Flags& flags) {
 
 // ParseFlags after fs.Parse: the reap timeouts if given (in Go's Visit order), then the arguments.
 Status check_after_parse(const ParseState& state) {
-    for (const std::string_view name : {"raft-reap-node-timeout", "raft-reap-read-only-node-timeout"}) {
-        const Duration value = name == "raft-reap-node-timeout" ? state.flags.raft_reap_node_timeout
-                                                                 : state.flags.raft_reap_read_only_node_timeout;
+    const std::pair<std::string_view, Duration> reap_timeouts[] = {
+        {"raft-reap-node-timeout", state.flags.raft_reap_node_timeout},
+        {"raft-reap-read-only-node-timeout", state.flags.raft_reap_read_only_node_timeout},
+    };
+    for (const auto& [name, value] : reap_timeouts) {
         if (state.explicitly_set.contains(name) && value.count() <= 0) {
             return fatal("-" + std::string(name) + " must be greater than 0");
         }
