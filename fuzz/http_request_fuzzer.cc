@@ -65,8 +65,8 @@ constexpr std::array<const char*, 4> content_types = {"", "application/json", "t
 
 // SQL that can run without bound or touch files (recursive CTEs, ATTACH, VACUUM INTO) is parsed but
 // not executed: the target is the HTTP layer, not SQLite's run time or the working directory.
-bool may_execute(std::string_view body) {
-    std::string lower(body);
+bool may_execute(std::string_view sql) {
+    std::string lower(sql);
     for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
     for (const char* word : {"recursive", "attach", "vacuum"}) {
         if (lower.find(word) != std::string::npos) return false;
@@ -78,7 +78,9 @@ void check(bool condition) {
     if (!condition) std::abort();
 }
 
-void fuzz_parsers(std::string_view query, std::string_view body) {
+// Runs the parsers on their own; returns the SQL the query string carries (`q`, decoded), if any.
+std::string fuzz_parsers(std::string_view query, std::string_view body) {
+    std::string query_sql;
     rq::Result<QueryParams> params = QueryParams::parse(query);
     if (params.ok()) {
         static_cast<void>(params->level());
@@ -86,11 +88,13 @@ void fuzz_parsers(std::string_view query, std::string_view body) {
             static_cast<void>(params->duration(key, rq::env::Duration{0}));
         }
         check(!params->has("q") || !params->query().empty());
+        query_sql = std::string(params->query());
     }
     StatementParser parser;
     rq::Result<std::vector<rq::store::Statement>> statements = parser.parse(body);
     if (statements.ok()) check(!statements->empty());
     static_cast<void>(parse_string_object(body));
+    return query_sql;
 }
 
 void apply_steering(FakeBackend& backend, std::uint8_t steering) {
@@ -175,7 +179,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         request.method = endpoint.method;
         request.target = std::string(endpoint.path) + "?" + std::string(query_part);
     }
-    fuzz_parsers(query, body);
-    if (may_execute(body) && may_execute(query_part)) fuzz_service(std::move(request), steering);
+    const std::string query_sql = fuzz_parsers(query, body);
+    if (may_execute(body) && may_execute(query_sql)) fuzz_service(std::move(request), steering);
     return 0;
 }

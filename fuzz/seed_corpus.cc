@@ -140,7 +140,7 @@ void write_http_seeds(const std::string& directory) {
         {"load-sql", 4, 2, "", "CREATE TABLE loaded(x);\nINSERT INTO loaded VALUES(1);\n"},
         {"load-image", 4, 0, "", sqlite_image()},
         {"backup-sql", 5, 0, "fmt=sql&tables=foo,bar", ""},
-        {"backup-binary", 5, 0, "compress&vacuum", ""},
+        {"backup-binary", 5, 0, "vacuum", ""},
         {"status", 6, 0, "pretty&key=store.sqlite3", ""},
         {"nodes", 7, 0, "nonvoters&ver=2&timeout=1s&retries=2", ""},
         {"readyz", 8, 0, "noleader&sync&timeout=1s", ""},
