@@ -72,7 +72,10 @@ public:
     Impl(ConnectionOptions options, asio::ssl::context tls_context)
         : options_(std::move(options)), tls_context_(std::move(tls_context)) {}
 
+    // One request and its response, connecting first if needed, all within one -t deadline.
     Result<HttpResponse> exchange(const Endpoint& endpoint, const HttpRequest& request) {
+        deadline_ = std::chrono::steady_clock::now() +
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.http_timeout);
         Result<Connection*> connection = connection_to(endpoint);
         if (!connection) return connection.error();
         const bool reused = (*connection)->used;
@@ -92,7 +95,7 @@ private:
         if (options_.http_timeout.count() == 0) {
             stream.expires_never();
         } else {
-            stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.http_timeout));
+            stream.expires_at(deadline_);
         }
     }
 
@@ -218,6 +221,7 @@ private:
     }
 
     ConnectionOptions options_;
+    std::chrono::steady_clock::time_point deadline_;  // of the exchange in progress
     asio::io_context io_;
     asio::ssl::context tls_context_;
     std::map<std::string, std::unique_ptr<Connection>> connections_;

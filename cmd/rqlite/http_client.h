@@ -7,7 +7,8 @@
 //   - 301 answers are followed to their Location (the leader, with ?redirect), at most 21 times;
 //   - failover: when a host cannot be reached (or redirects too often), the next of -H/-p and the
 //     -a alternatives is tried; the host that answered stays current for later requests;
-//   - every exchange (connect, TLS handshake, write, read) has the -t deadline;
+//   - each exchange (connecting if needed, TLS handshake, request, response) must end within the
+//     -t deadline, as Go's http.Client.Timeout bounds each request;
 //   - Basic auth on every request when -u is given.
 // Calls block. Inside, each network step is an asio operation run to completion on a private
 // io_context, because asio's deadlines (beast::tcp_stream::expires_at) only apply to

@@ -46,6 +46,7 @@ TEST_F(ShellTls, InsecureAcceptsAnyCertificate) {
     auto tls = server_context("server.pem", "server.key");
     ScriptedServer node(answer_like_a_node, tls.get());
     EXPECT_EQ(run(node, "127.0.0.1", "--insecure").out, session_text("127.0.0.1", node));
+    EXPECT_EQ(node.connections(), 1);  // kept alive over TLS too
 }
 
 TEST_F(ShellTls, AnUntrustedCertificateIsRefused) {
