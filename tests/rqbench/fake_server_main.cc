@@ -7,6 +7,9 @@
 // -raft-addr and -join (ignored), and a data directory (ignored). -version prints what it is.
 // SIGTERM and SIGINT stop it at once.
 
+// Boost 1.74's asio needs <utility> before it under C++20.
+#include <utility>
+
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
