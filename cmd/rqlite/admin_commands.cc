@@ -232,7 +232,7 @@ Status Shell::command_leader(std::string_view) {
         if (node.kind != JsonNode::Kind::object || leader == nullptr || leader->text != "true") continue;
         JsonNode shown;
         shown.kind = JsonNode::Kind::object;
-        shown.members.emplace_back(id, node);
+        shown.members.push_back({id, node});
         write_console(render_key_values(shown));
         return ok_status();
     }

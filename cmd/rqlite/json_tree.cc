@@ -31,7 +31,7 @@ JsonNode convert(element value) {
         case element_type::OBJECT:
             node.kind = JsonNode::Kind::object;
             for (simdjson::dom::key_value_pair member : get_checked<simdjson::dom::object>(value)) {
-                node.members.emplace_back(std::string(member.key), convert(member.value));
+                node.members.push_back({std::string(member.key), convert(member.value)});
             }
             break;
         case element_type::INT64:
@@ -73,19 +73,19 @@ void append_go_value(std::string& out, const JsonNode& node) {
             break;
         case JsonNode::Kind::object: {
             // A decoded JSON object is a Go map, which fmt prints with sorted keys (one entry per key).
-            std::vector<const std::pair<std::string, JsonNode>*> members;
+            std::vector<const JsonMember*> members;
             for (const auto& member : node.members) {
-                auto same_key = [&](const auto* seen) { return seen->first == member.first; };
+                auto same_key = [&](const auto* seen) { return seen->key == member.key; };
                 members.erase(std::remove_if(members.begin(), members.end(), same_key), members.end());
                 members.push_back(&member);
             }
-            std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+            std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) { return a->key < b->key; });
             out += "map[";
             for (std::size_t i = 0; i < members.size(); ++i) {
                 if (i > 0) out += ' ';
-                out += members[i]->first;
+                out += members[i]->key;
                 out += ':';
-                append_go_value(out, members[i]->second);
+                append_go_value(out, members[i]->value);
             }
             out += ']';
             break;
@@ -191,9 +191,9 @@ void append_json(std::string& out, const JsonNode& node) {
             out += '{';
             for (std::size_t i = 0; i < node.members.size(); ++i) {
                 if (i > 0) out += ',';
-                append_json_string_literal(out, node.members[i].first);
+                append_json_string_literal(out, node.members[i].key);
                 out += ':';
-                append_json(out, node.members[i].second);
+                append_json(out, node.members[i].value);
             }
             out += '}';
             break;

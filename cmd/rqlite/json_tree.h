@@ -9,12 +9,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "base/result.h"
 
 namespace rq::shell {
+
+struct JsonMember;
 
 struct JsonNode {
     enum class Kind : std::uint8_t { null, boolean, number, string, array, object };
@@ -23,7 +24,7 @@ struct JsonNode {
     // boolean: "true" or "false"; number: its decimal text; string: the decoded UTF-8 text.
     std::string text;
     std::vector<JsonNode> items;                            // array elements
-    std::vector<std::pair<std::string, JsonNode>> members;  // object members, in document order
+    std::vector<JsonMember> members;  // object members, in document order
 
     static JsonNode string_value(std::string text);
     static JsonNode number_value(std::string text);
@@ -34,6 +35,11 @@ struct JsonNode {
     // A number that is an integer in range, as Go decodes a number into an int.
     [[nodiscard]] std::optional<std::int64_t> as_integer() const;
     [[nodiscard]] std::optional<double> as_double() const;
+};
+
+struct JsonMember {
+    std::string key;
+    JsonNode value;
 };
 
 // Parses one JSON document; the error says what is wrong.

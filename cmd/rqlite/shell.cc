@@ -146,7 +146,7 @@ Status Shell::print_json_command(std::string_view path, std::string_view argumen
     JsonNode filtered;
     filtered.kind = JsonNode::Kind::object;
     const JsonNode* member = document->find(key);
-    filtered.members.emplace_back(std::string(key), member != nullptr ? *member : JsonNode{});
+    filtered.members.push_back({std::string(key), member != nullptr ? *member : JsonNode{}});
     write_console(render_key_values(filtered));
     return ok_status();
 }
