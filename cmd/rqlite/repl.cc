@@ -39,6 +39,7 @@ void run_loop(Shell& shell, LineReader& reader, bool interactive) {
             continue;
         }
         if (!line) {
+            if (interactive) std::fputs("\n", stdout);  // Ctrl-D leaves the cursor after the prompt
             input.finish();
             return;
         }
