@@ -20,13 +20,18 @@ class PlainSearch {
 public:
     PlainSearch(const Model& model, std::vector<const Operation*> ops) : model_(model), ops_(std::move(ops)) {}
 
-    bool run() {
+    // The verdict, or nullopt when more than `configurations_max` configurations had to be explored.
+    std::optional<bool> run(std::size_t configurations_max) {
+        configurations_max_ = configurations_max;
         std::vector<bool> placed(ops_.size(), false);
-        return search(placed, model_.initial_state());
+        const bool linearizable = search(placed, model_.initial_state());
+        if (seen_.size() > configurations_max_) return std::nullopt;
+        return linearizable;
     }
 
 private:
     bool search(std::vector<bool>& placed, const Value& state) {
+        if (seen_.size() > configurations_max_) return false;  // over budget: unwind
         std::size_t earliest = kNoEvent;  // the first completion among the definite operations left
         for (std::size_t i = 0; i < ops_.size(); ++i) {
             if (!placed[i] && ops_[i]->outcome == Outcome::ok) earliest = std::min(earliest, ops_[i]->complete_event);
@@ -47,16 +52,21 @@ private:
     const Model& model_;
     std::vector<const Operation*> ops_;
     std::set<std::pair<std::vector<bool>, std::string>> seen_;
+    std::size_t configurations_max_ = 0;
 };
 
-// True when every key's operations (without the failed ones) pass the plain search.
-inline bool plain_search_linearizable(const Model& model, std::span<const Operation> ops) {
+// True when every key's operations (without the failed ones) pass the plain search; nullopt when
+// a key needs more than `configurations_max` configurations (the search is exponential: callers
+// skip such histories rather than wait).
+inline std::optional<bool> plain_search_linearizable(const Model& model, std::span<const Operation> ops,
+                                                     std::size_t configurations_max) {
     std::map<std::string, std::vector<const Operation*>> keys;
     for (const Operation& op : ops) {
         if (op.outcome != Outcome::fail) keys[op.key].push_back(&op);
     }
     for (auto& [key, key_ops] : keys) {
-        if (!PlainSearch(model, key_ops).run()) return false;
+        const std::optional<bool> linearizable = PlainSearch(model, key_ops).run(configurations_max);
+        if (linearizable != true) return linearizable;
     }
     return true;
 }
