@@ -1,6 +1,7 @@
 // Operations through the shell against a real server: backups, dumps, restores, boot, snapshots,
 // membership changes and diagnostics dumps.
 
+#include "tests/shell/scripted_server.h"
 #include "tests/shell/shell_session.h"
 
 namespace rq::shell::testing {
@@ -84,18 +85,52 @@ TEST_F(ShellAdmin, RestoreReportsTheStatementThatFailed) {
     EXPECT_EQ(body_of(run(".restore " + dump + "\n")), "Error: no such table: missing\n");
 }
 
-TEST_F(ShellAdmin, BootNeedsASqliteFileAndTheEndpoint) {
+// Endpoints the fake backend's server does not have yet (/boot, /reap) are exercised against a
+// scripted node that answers as rqlite does.
+TEST_F(ShellAdmin, BootSendsTheSqliteFileAsIs) {
+    ScriptedServer node([](const ScriptedRequest& request) {
+        if (request.target == "/status") return ScriptedReply{200, {{"X-RQLITE-VERSION", "v9"}}, "{}", false};
+        return ScriptedReply{200, {}, "", false};
+    });
+    const std::string image = scratch.write("db.sqlite", std::string("SQLite format 3\0rest of the file", 32));
     const std::string text = scratch.write("not.sqlite", "CREATE TABLE t (x);\n");
-    const ShellRun session = run(std::string(fill) + ".boot " + text + "\n.backup " + scratch.file("db.sqlite") +
-                                 "\n.boot " + scratch.file("db.sqlite") + "\n");
+    const ShellRun session = run_rqlite(scratch, "-p " + std::to_string(node.port()),
+                                        ".boot " + image + "\n.boot " + text + "\n.boot " + scratch.file("none") + "\n");
     EXPECT_EQ(body_of(session),
-              std::string(fill_output) + "ERR! " + text + " is not a valid SQLite file\n"
-              "backup file written successfully\n"
-              // This server has no /boot: the shell reports the answer.
-              "ERR! boot failed, status code: 404 Not Found\n");
+              "Node booted successfully.\n"
+              "ERR! " + text + " is not a valid SQLite file\n"
+              "ERR! " + scratch.file("none") + " is not a valid SQLite file\n");
+    const std::vector<ScriptedRequest> requests = node.requests();
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[1].method, "POST");
+    EXPECT_EQ(requests[1].target, "/boot");
+    EXPECT_EQ(requests[1].body, std::string("SQLite format 3\0rest of the file", 32));
+    EXPECT_EQ(requests[1].content_type, "application/octet-stream");
 }
 
-TEST_F(ShellAdmin, SnapshotRemoveStepdownReap) {
+TEST_F(ShellAdmin, BootFailuresShowTheStatusAndTheReason) {
+    ScriptedServer node([](const ScriptedRequest& request) {
+        if (request.target == "/status") return ScriptedReply{200, {{"X-RQLITE-VERSION", "v9"}}, "{}", false};
+        return ScriptedReply{503, {}, "not single-node\n", false};
+    });
+    const std::string image = scratch.write("db.sqlite", std::string("SQLite format 3\0rest of the file", 32));
+    const ShellRun session = run_rqlite(scratch, "-p " + std::to_string(node.port()), ".boot " + image + "\n");
+    EXPECT_EQ(body_of(session), "ERR! boot failed, status code: 503 Service Unavailable, not single-node\n");
+}
+
+TEST_F(ShellAdmin, ReapReportsWhatWasReaped) {
+    ScriptedServer node([](const ScriptedRequest& request) {
+        if (request.target == "/status") return ScriptedReply{200, {{"X-RQLITE-VERSION", "v9"}}, "{}", false};
+        if (request.method == "POST" && request.target == "/reap") {
+            return ScriptedReply{200, {}, "{\"snapshots_reaped\":2,\"wals_checkpointed\":1}\n", false};
+        }
+        return ScriptedReply{404, {}, "", false};
+    });
+    EXPECT_EQ(body_of(run_rqlite(scratch, "-p " + std::to_string(node.port()), ".reap\n")),
+              "snapshots reaped: 2, WALs checkpointed: 1\n");
+}
+
+TEST_F(ShellAdmin, SnapshotRemoveStepdown) {
     const ShellRun session = run(std::string(fill) +
                                  ".snapshot\n"
                                  ".snapshot 10\n"
@@ -104,16 +139,14 @@ TEST_F(ShellAdmin, SnapshotRemoveStepdownReap) {
                                  ".remove node2\n"
                                  ".remove node1\n"
                                  ".stepdown\n"
-                                 ".stepdown node2\n"
-                                 ".reap\n");
+                                 ".stepdown node2\n");
     EXPECT_EQ(body_of(session),
               std::string(fill_output) +
                   "ERR! invalid trailing logs value: -1\n"
                   "ERR! invalid trailing logs value: many\n"
                   "ERR! server responded with 500 Internal Server Error: cannot remove the only node\n"
                   "ERR! server responded with 500 Internal Server Error: stepdown: cannot transfer leadership: no other voter\n"
-                  "ERR! server responded with 500 Internal Server Error: stepdown: cannot transfer leadership: no other voter\n"
-                  "ERR! server responded with 404 Not Found\n");
+                  "ERR! server responded with 500 Internal Server Error: stepdown: cannot transfer leadership: no other voter\n");
 }
 
 TEST_F(ShellAdmin, SysdumpCollectsEveryNodesDiagnostics) {
