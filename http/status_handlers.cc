@@ -40,7 +40,7 @@ std::string format_rfc3339_nano(env::Duration unix_time) {
     const std::int64_t day = day_of_year - (153 * month_index + 2) / 5 + 1;
     const std::int64_t month = month_index < 10 ? month_index + 3 : month_index - 9;
     const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-    char buffer[64];
+    char buffer[160];  // room for any int64 fields, so GCC's format-truncation check is satisfied
     std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", static_cast<long long>(year),
                   static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(second_of_day / 3600),
                   static_cast<long long>(second_of_day / 60 % 60), static_cast<long long>(second_of_day % 60));
