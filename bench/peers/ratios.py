@@ -90,6 +90,22 @@ for label, field, lower, ours_t, etcd_t, dq_t in ROWS:
         with_errors(fmt(dq, field), "dqlite", dq_t),
         ratio(ours, etcd), ratio(ours, dq)))
 
+# Why requests failed: the first error body run.sh saw, per system and test.
+failures = {}
+for r in recs:
+    if r.get("kind") == "wrk" and r.get("topo") == "1n" and r.get("err_pct") and r.get("first_error"):
+        failures.setdefault((r["system"], r["first_error"][:120]), []).append(r["test"])
+if failures:
+    print()
+    print("First error bodies (counted in the error percentages above):")
+    print()
+    for (system, error), tests in sorted(failures.items()):
+        print("- %s: `%s` (%s)" % (system, error, ", ".join(sorted(set(tests)))))
+if os.path.exists(os.path.join(out, "peers-ready-fix.diff")):
+    print()
+    print("run.sh ran from a copy whose rqlited target waits for /readyz instead of /status before")
+    print("creating its table (peers-ready-fix.diff); everything else is ../shared/peers as is.")
+
 rq_path = os.path.join(out, "rqbench.jsonl")
 if os.path.exists(rq_path):
     print()

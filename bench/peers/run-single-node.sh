@@ -15,7 +15,7 @@
 #
 # Needs: etcd-server, go-dqlite, wrk (Debian packages; run.sh installs nothing), curl, ss,
 # python3, cc. Knobs (env): BUILD RQLITED_BIN RUNS DURATION WARMUP SYSTEMS OUT RQBENCH PEERS
-# RQBENCH_PORT.
+# RQBENCH_PORT PEERS_FIX_READY (see below).
 
 set -euo pipefail
 
@@ -57,9 +57,30 @@ RQBENCH_BIN=$BUILD/bin/rqbench
 
 # ------------------------------------------------------------------ run.sh
 mkdir -p "$OUT"
+# targets/rqlited.sh waits for GET /status and then sends its one CREATE TABLE kv without reading
+# the answer. rqlited serves /status before its store is open (API.md §13.1, as rqlite does), so
+# that CREATE can get {"results":[],"error":"store not open"} and every later request then fails
+# with "no such table: kv" (seen here: 100% errors). Unless PEERS_FIX_READY=0, run.sh runs from a
+# copy of the peers folder whose rqlited target waits for GET /readyz (200 once the store is open
+# and a leader known, API.md §7.4) instead; that one line is the only difference, saved as
+# $OUT/peers-ready-fix.diff. The shared folder itself is left untouched.
+PEERS_RUN=$PEERS
+if [ $with_rqlited = 1 ] && [ "${PEERS_FIX_READY:-1}" = 1 ]; then
+  PEERS_RUN=$OUT/peers-copy
+  rm -rf "$PEERS_RUN"
+  cp -r "$PEERS" "$PEERS_RUN"
+  chmod -R u+w "$PEERS_RUN"
+  status_wait='curl -s -m 1 -o /dev/null "$TARGET_URL/status" \&\& break'
+  ready_wait='curl -sf -m 1 -o /dev/null "$TARGET_URL/readyz" \&\& break'
+  sed -i "s|$status_wait|$ready_wait|" "$PEERS_RUN/targets/rqlited.sh"
+  grep -q '/readyz" && break' "$PEERS_RUN/targets/rqlited.sh" \
+    || die "targets/rqlited.sh changed: the /status wait was not found; rerun with PEERS_FIX_READY=0"
+  diff -u "$PEERS/targets/rqlited.sh" "$PEERS_RUN/targets/rqlited.sh" >"$OUT/peers-ready-fix.diff" || true
+  log "run.sh from $PEERS_RUN (rqlited target waits for /readyz; see $OUT/peers-ready-fix.diff)"
+fi
 log "run.sh: SYSTEMS='$SYSTEMS' TOPOS=1 RUNS=$RUNS DURATION=$DURATION -> $OUT"
 RQLITED_BIN=$RQLITED_BIN SYSTEMS=$SYSTEMS TOPOS=1 RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP OUT=$OUT \
-  "$PEERS/run.sh" || die "run.sh failed; see $OUT/run.log"
+  "$PEERS_RUN/run.sh" || die "run.sh failed; see $OUT/run.log"
 
 # ------------------------------------------------------------------ rqbench beside wrk
 rqlited_pid=""
@@ -92,7 +113,7 @@ if [ $with_rqlited = 1 ] && [ "$RQBENCH" = 1 ]; then
   "$RQLITED_BIN" -node-id n0 -http-addr "127.0.0.1:$RQBENCH_PORT" -raft-addr "127.0.0.1:$((RQBENCH_PORT + 100))" \
     "$data/n0" </dev/null >"$OUT/rqbench-rqlited.log" 2>&1 &
   rqlited_pid=$!
-  for _ in $(seq 1 300); do curl -s -m 1 -o /dev/null "http://127.0.0.1:$RQBENCH_PORT/status" && break; sleep 0.2; done
+  for _ in $(seq 1 300); do curl -sf -m 1 -o /dev/null "http://127.0.0.1:$RQBENCH_PORT/readyz" && break; sleep 0.2; done
   log "rqbench against rqlited pid $rqlited_pid"
   "$RQBENCH_BIN" -a "127.0.0.1:$RQBENCH_PORT" -n 1 -json >/dev/null || true   # creates the table
   "$RQBENCH_BIN" -a "127.0.0.1:$RQBENCH_PORT" -c 16 -d "${WARMUP}s" >/dev/null || true   # as run.sh warms up
