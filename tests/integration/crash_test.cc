@@ -117,5 +117,18 @@ TEST(Crash, SigtermShutsDownCleanlyAndRestartsWithEverything) {
     EXPECT_EQ(stored.size(), acknowledged.size());
 }
 
+// ../shared/peers and many scripts start a node, wait for /status (served before the store opens,
+// API.md 1.5) and write at once: the write waits for the store and a leader instead of failing.
+TEST(Startup, AWriteSentAsSoonAsStatusAnswersSucceeds) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        TempDirectory directory;
+        RqlitedProcess node(directory.path());
+        ASSERT_NO_FATAL_FAILURE(node.start(std::chrono::seconds(30), "/status"));
+        const Response created = node.client().post("/db/execute", R"j(["CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)"])j");
+        EXPECT_EQ(created.status, 200u);
+        EXPECT_EQ(created.body, R"j({"results":[{}]})j") << node.log();
+    }
+}
+
 }  // namespace
 }  // namespace rq::testing

@@ -65,7 +65,7 @@ std::string RqlitedProcess::log() const {
     return text.str();
 }
 
-void RqlitedProcess::start(std::chrono::seconds patience) {
+void RqlitedProcess::start(std::chrono::seconds patience, const std::string& probe_path) {
     ASSERT_LE(pid_, 0) << "already running";
     std::vector<std::string> args{rqlited_binary(), "-http-addr", http_address(), "-raft-addr",
                                   "127.0.0.1:" + std::to_string(raft_port_)};
@@ -95,7 +95,7 @@ void RqlitedProcess::start(std::chrono::seconds patience) {
             pid_ = -1;
             FAIL() << "rqlited exited during start-up; its log:\n" << log();
         }
-        if (probe.get("/readyz").status == 200) return;
+        if (probe.get(probe_path).status == 200) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     FAIL() << "rqlited did not become ready within " << patience.count() << "s; its log:\n" << log();

@@ -38,8 +38,9 @@ public:
     RqlitedProcess(const RqlitedProcess&) = delete;
     RqlitedProcess& operator=(const RqlitedProcess&) = delete;
 
-    // Starts it and waits until /readyz answers 200 (a leader is known), or fails the test.
-    void start(std::chrono::seconds patience = std::chrono::seconds(30));
+    // Starts it and waits until `probe` answers 200 (/readyz: a leader is known; /status: HTTP is up,
+    // the store may still be opening), or fails the test.
+    void start(std::chrono::seconds patience = std::chrono::seconds(30), const std::string& probe = "/readyz");
     // SIGTERM and wait for the exit status (returned; -1 if it had to be killed).
     int terminate(std::chrono::seconds patience = std::chrono::seconds(30));
     // SIGKILL: a crash at an arbitrary moment.
