@@ -113,19 +113,60 @@ node::ReadOptions EngineBackend::read_options(const ReadOptions& read) const {
     return options;
 }
 
+bool EngineBackend::settled(bool needs_leader) const {
+    if (driver_ == nullptr) return false;
+    return !needs_leader || driver_->failure() || driver_->leader().has_value();
+}
+
+void EngineBackend::after_settling(bool needs_leader, env::Duration deadline, std::function<void()> call) {
+    if (settled(needs_leader) || clock_.monotonic_now() >= deadline) return call();
+    std::weak_ptr<bool> alive = alive_;
+    scheduler_.after(std::chrono::milliseconds(5), [this, alive, needs_leader, deadline, call = std::move(call)]() mutable {
+        if (alive.expired()) return;
+        after_settling(needs_leader, deadline, std::move(call));
+    });
+}
+
+void EngineBackend::park(bool needs_leader, DataCall call, DataCallback done, Runner run) {
+    auto parked = std::make_shared<std::pair<DataCall, DataCallback>>(std::move(call), std::move(done));
+    std::weak_ptr<bool> alive = alive_;
+    after_settling(needs_leader, clock_.monotonic_now() + options_.settle_timeout, [this, parked, alive, run] {
+        if (!alive.expired()) (this->*run)(std::move(parked->first), std::move(parked->second));
+    });
+}
+
 void EngineBackend::execute(DataCall call, DataCallback done) {
+    if (!settled(true)) return park(true, std::move(call), std::move(done), &EngineBackend::execute_now);
+    execute_now(std::move(call), std::move(done));
+}
+
+void EngineBackend::execute_now(DataCall call, DataCallback done) {
     if (driver_ == nullptr) return done(not_open_error());
     driver_->execute(std::move(call.batch), write_options(call.rewrite),
                      [this, done = std::move(done)](node::Reply reply) { done(outcome_of(std::move(reply))); });
 }
 
 void EngineBackend::query(DataCall call, DataCallback done) {
+    const bool needs_leader = call.read.level != ReadLevel::none && call.read.level != ReadLevel::automatic;
+    if (!settled(needs_leader)) return park(needs_leader, std::move(call), std::move(done), &EngineBackend::query_now);
+    query_now(std::move(call), std::move(done));
+}
+
+void EngineBackend::query_now(DataCall call, DataCallback done) {
     if (driver_ == nullptr) return done(not_open_error());
     driver_->query(std::move(call.batch), read_options(call.read),
                    [this, done = std::move(done)](node::Reply reply) { done(outcome_of(std::move(reply))); });
 }
 
 void EngineBackend::request(DataCall call, DataCallback done) {
+    // A batch that writes needs a leader; whether it writes is known only once the store is open.
+    const bool local_level = call.read.level == ReadLevel::none || call.read.level == ReadLevel::automatic;
+    const bool needs_leader = !local_level || driver_ == nullptr || !driver_->store().is_read_only(call.batch);
+    if (!settled(needs_leader)) return park(needs_leader, std::move(call), std::move(done), &EngineBackend::request_now);
+    request_now(std::move(call), std::move(done));
+}
+
+void EngineBackend::request_now(DataCall call, DataCallback done) {
     if (driver_ == nullptr) return done(not_open_error());
     driver_->request(std::move(call.batch), write_options(call.rewrite), read_options(call.read),
                      [this, done = std::move(done)](node::Reply reply) { done(outcome_of(std::move(reply))); });

@@ -32,6 +32,10 @@ struct EngineBackendOptions {
     std::uint64_t trailing_logs = 10240;
     std::string node_id;  // reported before the store is open
     std::string raft_address;
+    // A data call that arrives before the store is open, or while no leader is known (a node just
+    // started, an election in progress), waits up to this long for both before it is answered
+    // "store not open" or "leader not found". Scripts that start a node and write at once work.
+    env::Duration settle_timeout = std::chrono::seconds(5);
 };
 
 class EngineBackend final : public Backend {
@@ -60,11 +64,20 @@ public:
     void load(std::string image, Forwarding forwarding, std::function<void(Outcome<DataResults>)> done) override;
 
 private:
+    using Runner = void (EngineBackend::*)(DataCall, DataCallback);
+    void park(bool needs_leader, DataCall call, DataCallback done, Runner run);
+    void execute_now(DataCall call, DataCallback done);
+    void query_now(DataCall call, DataCallback done);
+    void request_now(DataCall call, DataCallback done);
     [[nodiscard]] node::ReadOptions read_options(const ReadOptions& read) const;
     [[nodiscard]] std::string api_url_of(const node::NodeMeta& meta) const;
     [[nodiscard]] EngineError error_of(const node::Reply& reply) const;
     [[nodiscard]] Outcome<DataResults> outcome_of(node::Reply reply) const;
     [[nodiscard]] std::optional<EngineError> leader_refusal() const;
+    // Runs `call` once the store is open and, if `needs_leader`, a leader is known, or once
+    // settle_timeout has passed since `deadline` was set; `call` then answers whatever holds.
+    void after_settling(bool needs_leader, env::Duration deadline, std::function<void()> call);
+    [[nodiscard]] bool settled(bool needs_leader) const;
     // Waits (on the scheduler) until this node has applied what the leader had committed when asked.
     void wait_for_applied(raft::Index target, env::Duration deadline, std::function<void(Readiness)> done);
 
