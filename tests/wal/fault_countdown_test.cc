@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "wal/durable_storage.h"
 #include "reference_model.h"
 #include "wal_test_support.h"
@@ -142,6 +144,8 @@ TEST_P(FaultCountdown, EveryNthFailureThenCrashLosesNothingAcknowledged) {
     const env::DiskOperation operation = GetParam();
     const std::uint64_t count = operations_in_workload(operation);
     ASSERT_GT(count, 0u);
+    std::cout << env::disk_operation_name(operation) << ": failing each of " << count << " operations, "
+              << crash_variants().size() << " crash variants each\n";
     std::uint64_t failures_seen = 0;
     for (std::uint64_t n = 1; n <= count; ++n) {
         for (const CrashVariant& variant : crash_variants()) {
