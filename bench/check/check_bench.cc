@@ -5,22 +5,20 @@
 //
 // BM_generated/<model>: a linearizable history of 100,000 operations over 1,000 keys from 50
 // clients, made by check/generate.h (generation is outside the timing). BM_etcd_all: all the
-// Porcupine etcd files (../shared/data/porcupine/etcd) checked one after the other, parsing
-// excluded; BM_etcd/<file>: each alone.
+// Porcupine etcd files (../shared/data/porcupine/etcd, found from the source directory) checked
+// one after the other, parsing excluded; BM_etcd/<file>: each alone.
 
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "check/checker.h"
 #include "check/foreign_formats.h"
 #include "check/generate.h"
+#include "tests/check/shared_data.h"
 
 namespace {
 
@@ -49,36 +47,22 @@ BENCHMARK_CAPTURE(BM_generated, register, "register")->Unit(benchmark::kMillisec
 BENCHMARK_CAPTURE(BM_generated, kv, "kv")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_generated, list, "list")->Unit(benchmark::kMillisecond);
 
-std::filesystem::path data_dir() {
-    const char* source = std::getenv("RQ_SOURCE_DIR");
-    return std::filesystem::path(source != nullptr ? source : RQ_SOURCE_DIR_DEFAULT) / ".." / "shared" / "data" /
-           "porcupine" / "etcd";
-}
-
 struct EtcdFile {
     std::string name;
     std::vector<Operation> ops;
     Verdict expected;
 };
 
+// The etcd files with the verdicts the folder's README lists (a wrong verdict stops the benchmark).
 std::vector<EtcdFile> load_etcd_files() {
+    const std::map<std::string, bool> verdicts = rq::check::testing::porcupine_readme_verdicts();
     std::vector<EtcdFile> files;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(data_dir(), error)) {
-        if (entry.path().extension() != ".log") continue;
-        std::ifstream in(entry.path());
-        std::stringstream text;
-        text << in.rdbuf();
-        rq::Result<History> history = parse_jepsen_etcd_log(text.str());
-        if (!history.ok()) continue;
-        const std::string name = entry.path().filename().string();
-        static const char* kLinearizable[] = {"002", "005", "007", "018", "025", "031", "038",
-                                              "045", "048", "049", "051", "053", "056"};
-        const bool ok = std::any_of(std::begin(kLinearizable), std::end(kLinearizable),
-                                    [&](const char* n) { return name.find(n) != std::string::npos; });
-        files.push_back({name, history->operations(), ok ? Verdict::ok : Verdict::illegal});
+    for (const std::filesystem::path& path : rq::check::testing::files_in(rq::check::testing::porcupine_dir() / "etcd")) {
+        const std::string name = path.filename().string();
+        rq::Result<History> history = parse_jepsen_etcd_log(rq::check::testing::slurp(path));
+        if (!history.ok() || verdicts.count(name) == 0) continue;
+        files.push_back({name, history->operations(), verdicts.at(name) ? Verdict::ok : Verdict::illegal});
     }
-    std::sort(files.begin(), files.end(), [](const EtcdFile& a, const EtcdFile& b) { return a.name < b.name; });
     return files;
 }
 
@@ -88,7 +72,10 @@ const std::vector<EtcdFile>& etcd_files() {
 }
 
 void BM_etcd_all(benchmark::State& state) {
-    if (etcd_files().empty()) state.SkipWithError("no etcd files under ../shared/data/porcupine/etcd");
+    if (etcd_files().empty()) {
+        static const std::string message = rq::check::testing::no_porcupine_data_message();
+        state.SkipWithError(message.c_str());
+    }
     const Model& model = *find_model("register");
     for (auto _ : state) {
         for (const EtcdFile& file : etcd_files()) check_or_abort(model, file.ops, state, file.expected);
