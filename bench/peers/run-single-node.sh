@@ -60,12 +60,13 @@ mkdir -p "$OUT"
 # targets/rqlited.sh waits for GET /status and then sends its one CREATE TABLE kv without reading
 # the answer. rqlited serves /status before its store is open (API.md §13.1, as rqlite does), so
 # that CREATE can get {"results":[],"error":"store not open"} and every later request then fails
-# with "no such table: kv" (seen here: 100% errors). Unless PEERS_FIX_READY=0, run.sh runs from a
-# copy of the peers folder whose rqlited target waits for GET /readyz (200 once the store is open
-# and a leader known, API.md §7.4) instead; that one line is the only difference, saved as
+# with "no such table: kv" (seen here: 100% errors). rqlited now holds data calls until its store is
+# open and a leader is known (http/engine_backend.h), so run.sh runs as it is. PEERS_FIX_READY=1
+# runs it from a copy of the peers folder whose rqlited target waits for GET /readyz instead (for
+# an older rqlited or a real rqlite); that one line is the only difference, saved as
 # $OUT/peers-ready-fix.diff. The shared folder itself is left untouched.
 PEERS_RUN=$PEERS
-if [ $with_rqlited = 1 ] && [ "${PEERS_FIX_READY:-1}" = 1 ]; then
+if [ $with_rqlited = 1 ] && [ "${PEERS_FIX_READY:-0}" = 1 ]; then
   PEERS_RUN=$OUT/peers-copy
   rm -rf "$PEERS_RUN"
   cp -r "$PEERS" "$PEERS_RUN"
