@@ -177,6 +177,7 @@ Status App::start_http() {
 void App::open_store_in_background() {
     spdlog::info("opening store in {}", data_directory_);
     node::DriverOptions options = driver_options();
+    tick_interval_ = options.tick_interval;
     opener_ = std::thread([this, options = std::move(options)]() mutable {
         auto driver = node::Driver::open(std::move(options), node::Environment{clock_, disk_, *transport_, syncer_});
         boost::asio::post(io_, [this, driver = std::move(driver)]() mutable { on_store_opened(std::move(driver)); });
@@ -189,11 +190,12 @@ void App::on_store_opened(Result<std::unique_ptr<node::Driver>> driver) {
     driver_ = std::move(driver).value();
     if (shutting_down_) return finish_shutdown();
     backend_->attach(*driver_);
-    ticker_ = std::make_unique<io::PeriodicTimer>(io_, driver_options().tick_interval, [this] { driver_->tick(); });
+    ticker_ = std::make_unique<io::PeriodicTimer>(io_, tick_interval_, [this] { driver_->tick(); });
     ticker_->start();
     const raft::NodeStatus status = driver_->raft_status();
-    spdlog::info("store open: applied index {}, last log index {}, {} member(s)", driver_->applied_index().value(),
-                 status.last_index.value(), driver_->members().size());
+    spdlog::info("store open: applied index {}, last log index {}, {} voter(s) and {} non-voter(s) in the configuration",
+                 driver_->applied_index().value(), status.last_index.value(), status.config.voters.size(),
+                 status.config.learners.size());
     // The only voter need not wait an election timeout to lead.
     if (status.config.voters.size() == 1 && status.config.is_voter(status.id)) driver_->campaign();
 }

@@ -64,6 +64,7 @@ private:
     std::shared_ptr<http::Server> server_;
     std::unique_ptr<node::Driver> driver_;
     std::unique_ptr<io::PeriodicTimer> ticker_;
+    env::Duration tick_interval_{0};
     boost::asio::signal_set signals_;
     std::thread opener_;
     bool shutting_down_ = false;
