@@ -191,6 +191,7 @@ private:
     void send_heartbeat(NodeId to);
     bool maybe_commit();
     void on_commit_advanced();
+    void follow_current_leader(NodeId leader);
     void on_append_request(const Message& message, const AppendRequest& request);
     void on_append_response(const Message& message, const AppendResponse& response);
     void on_append_accepted(NodeId from, Progress& progress, Index index);

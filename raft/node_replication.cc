@@ -132,14 +132,20 @@ void Node::on_self_persisted(Index stable_index) {
     if (it->second.maybe_update(stable_index) && maybe_commit()) on_commit_advanced();
 }
 
-void Node::on_append_request(const Message& message, const AppendRequest& request) {
-    RQ_ASSERT(!is_leader(), "two leaders in term", term_, ":", id(), "and", message.from);
+// A message only this term's leader sends (append, heartbeat, snapshot chunk) arrived from `leader`:
+// a candidate yields to it (thesis 3.4), a follower notes it and restarts its election timer.
+void Node::follow_current_leader(NodeId leader) {
+    RQ_ASSERT(!is_leader(), "two leaders in term", term_, ":", id(), "and", leader);
     if (!std::holds_alternative<FollowerRole>(role_)) {
-        become_follower(term_, message.from);  // thesis 3.4: a candidate yields to this term's leader
+        become_follower(term_, leader);
     } else {
-        leader_ = message.from;
+        leader_ = leader;
         election_elapsed_ticks_ = 0;
     }
+}
+
+void Node::on_append_request(const Message& message, const AppendRequest& request) {
+    follow_current_leader(message.from);
     if (request.prev_index < log_.committed()) {
         // Everything up to our commit index matches already; say so, so the leader can skip ahead.
         send(message.from, AppendResponse{false, log_.committed(), {}, {}});
@@ -208,13 +214,7 @@ void Node::on_append_accepted(NodeId from, Progress& progress, Index index) {
 }
 
 void Node::on_heartbeat(const Message& message, const Heartbeat& heartbeat) {
-    RQ_ASSERT(!is_leader(), "two leaders in term", term_, ":", id(), "and", message.from);
-    if (!std::holds_alternative<FollowerRole>(role_)) {
-        become_follower(term_, message.from);
-    } else {
-        leader_ = message.from;
-        election_elapsed_ticks_ = 0;
-    }
+    follow_current_leader(message.from);
     log_.commit_to(heartbeat.commit);
     rearm_snapshot_gap_report();
     send(message.from, HeartbeatResponse{heartbeat.read_round});

@@ -59,13 +59,7 @@ void Node::on_snapshot_stalled(NodeId to, Progress& progress) {
 }
 
 void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk) {
-    RQ_ASSERT(!is_leader(), "two leaders in term", term_, ":", id(), "and", message.from);
-    if (!std::holds_alternative<FollowerRole>(role_)) {
-        become_follower(term_, message.from);
-    } else {
-        leader_ = message.from;
-        election_elapsed_ticks_ = 0;
-    }
+    follow_current_leader(message.from);
     auto& incoming = std::get<FollowerRole>(role_).incoming_snapshot;
     const SnapshotMetadata& snapshot = chunk.metadata;
     if (snapshot.index <= log_.committed() || log_.match_term(snapshot.index, snapshot.term)) {
