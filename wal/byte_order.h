@@ -1,8 +1,10 @@
 #pragma once
 // Little-endian fixed-width integers for the on-disk formats (WAL records, snapshot headers).
 // Readers take a cursor and never read past the end: a short buffer is a decode failure, not UB.
+// Also the fixed-width lower-case hex numbers in file names (segments, snapshots).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -71,5 +73,24 @@ private:
     std::size_t position_ = 0;
     bool ok_ = true;
 };
+
+// Exactly 16 lower-case hex digits (as "%016llx" writes them) to their value; anything else is not
+// one of our names.
+inline std::optional<std::uint64_t> parse_hex16(std::string_view digits) {
+    if (digits.size() != 16) return std::nullopt;
+    std::uint64_t value = 0;
+    for (const char c : digits) {
+        std::uint64_t digit = 0;
+        if (c >= '0' && c <= '9') {
+            digit = static_cast<std::uint64_t>(c - '0');
+        } else if (c >= 'a' && c <= 'f') {
+            digit = static_cast<std::uint64_t>(c - 'a' + 10);
+        } else {
+            return std::nullopt;
+        }
+        value = value * 16 + digit;
+    }
+    return value;
+}
 
 }  // namespace rq::wal

@@ -15,19 +15,7 @@ std::string segment_file_name(std::uint64_t sequence) {
 std::optional<std::uint64_t> parse_segment_file_name(std::string_view name) {
     constexpr std::string_view suffix = ".wal";
     if (name.size() != 16 + suffix.size() || name.substr(16) != suffix) return std::nullopt;
-    std::uint64_t sequence = 0;
-    for (char c : name.substr(0, 16)) {
-        std::uint64_t digit = 0;
-        if (c >= '0' && c <= '9') {
-            digit = static_cast<std::uint64_t>(c - '0');
-        } else if (c >= 'a' && c <= 'f') {
-            digit = static_cast<std::uint64_t>(c - 'a' + 10);
-        } else {
-            return std::nullopt;
-        }
-        sequence = sequence * 16 + digit;
-    }
-    return sequence;
+    return parse_hex16(name.substr(0, 16));
 }
 
 std::string encode_segment_header(const SegmentHeader& header) {

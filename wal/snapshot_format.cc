@@ -29,23 +29,6 @@ bool configuration_well_formed(const raft::Configuration& config) {
 
 bool is_power_of_two(std::uint32_t value) { return value != 0 && (value & (value - 1)) == 0; }
 
-std::optional<std::uint64_t> parse_hex16(std::string_view digits) {
-    if (digits.size() != 16) return std::nullopt;
-    std::uint64_t value = 0;
-    for (char c : digits) {
-        std::uint64_t digit = 0;
-        if (c >= '0' && c <= '9') {
-            digit = static_cast<std::uint64_t>(c - '0');
-        } else if (c >= 'a' && c <= 'f') {
-            digit = static_cast<std::uint64_t>(c - 'a' + 10);
-        } else {
-            return std::nullopt;
-        }
-        value = value * 16 + digit;
-    }
-    return value;
-}
-
 std::string name_stem(raft::Index index, raft::Term term) {
     char stem[64];
     std::snprintf(stem, sizeof stem, "snapshot-%016llx-%016llx", static_cast<unsigned long long>(index.value()),
