@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/scratch_directory.h"
 #include "env/clock.h"
 #include "store/store.h"
 
@@ -27,25 +28,6 @@ using rq::store::Store;
 
 constexpr const char* insert_sql = "INSERT INTO foo(name) VALUES(\"fiona\")";
 constexpr std::int64_t checkpoint_every_commits = 8192;
-
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        const char* root = std::getenv("RQ_BENCH_DIR");
-        std::string pattern =
-            ((root != nullptr ? std::filesystem::path(root) : std::filesystem::temp_directory_path()) / "rq-store-bench-XXXXXX")
-                .string();
-        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-        path_ = pattern;
-    }
-    ~ScratchDirectory() { std::filesystem::remove_all(path_); }
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-    [[nodiscard]] std::string file(const char* name) const { return (std::filesystem::path(path_) / name).string(); }
-
-private:
-    std::string path_;
-};
 
 std::string insert_command_bytes(std::int64_t rows, bool transaction) {
     Command command;
@@ -65,7 +47,7 @@ void BM_StoreApplyInsert(benchmark::State& state) {
     const std::int64_t rows_per_command = state.range(0);
     const bool transaction = state.range(1) != 0;
     const bool on_disk = state.range(2) != 0;
-    ScratchDirectory directory;
+    rq::bench::ScratchDirectory directory("rq-store-bench");
     rq::env::ManualClock clock;
     rq::store::StoreOptions options;
     options.location = on_disk ? DatabaseLocation::on_disk : DatabaseLocation::in_memory;
@@ -113,7 +95,7 @@ struct RawDatabase {
 void BM_RawSqliteInsert(benchmark::State& state) {
     const std::int64_t rows_per_group = state.range(0);
     const bool transaction = state.range(1) != 0;
-    ScratchDirectory directory;
+    rq::bench::ScratchDirectory directory("rq-store-bench");
     RawDatabase raw(directory.file("raw.sqlite"));
     std::int64_t rows = 0;
     std::int64_t commits = 0;
@@ -131,7 +113,7 @@ void BM_RawSqliteInsert(benchmark::State& state) {
 void BM_RawSqliteInsertPrepared(benchmark::State& state) {
     const std::int64_t rows_per_group = state.range(0);
     const bool transaction = state.range(1) != 0;
-    ScratchDirectory directory;
+    rq::bench::ScratchDirectory directory("rq-store-bench");
     RawDatabase raw(directory.file("raw.sqlite"));
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v2(raw.db, insert_sql, -1, &statement, nullptr) != SQLITE_OK) std::abort();

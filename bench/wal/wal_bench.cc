@@ -11,31 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/scratch_directory.h"
 #include "io/posix_disk.h"
 #include "wal/wal.h"
 
 namespace {
 
 constexpr std::size_t entry_data_bytes = 128;
-
-class ScratchDirectory {
-public:
-    ScratchDirectory() {
-        const char* root = std::getenv("RQ_BENCH_DIR");
-        std::string pattern =
-            ((root != nullptr ? std::filesystem::path(root) : std::filesystem::temp_directory_path()) / "rq-wal-bench-XXXXXX")
-                .string();
-        if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-        path_ = pattern;
-    }
-    ~ScratchDirectory() { std::filesystem::remove_all(path_); }
-    ScratchDirectory(const ScratchDirectory&) = delete;
-    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-    [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 void fail(benchmark::State& state, const rq::Error& error) { state.SkipWithError(error.message().c_str()); }
 
@@ -47,7 +29,7 @@ void report_rates(benchmark::State& state, std::int64_t syncs, std::int64_t entr
 
 // The floor under any durable log on this disk: append 4 KiB, fdatasync, repeat.
 void BM_RawAppend4KiBFdatasync(benchmark::State& state) {
-    ScratchDirectory directory;
+    rq::bench::ScratchDirectory directory("rq-wal-bench");
     rq::io::PosixDisk disk;
     auto file = disk.open(rq::env::join_path(directory.path(), "raw"), rq::env::OpenMode::create_exclusive);
     if (!file.ok()) return fail(state, file.error());
@@ -66,7 +48,7 @@ BENCHMARK(BM_RawAppend4KiBFdatasync)->UseRealTime()->Unit(benchmark::kMicrosecon
 // One append of N entries and one sync per iteration: a Ready batch of N entries.
 void BM_WalAppendSync(benchmark::State& state) {
     const auto entries_per_sync = static_cast<std::uint64_t>(state.range(0));
-    ScratchDirectory directory;
+    rq::bench::ScratchDirectory directory("rq-wal-bench");
     rq::io::PosixDisk disk;
     auto wal = rq::wal::Wal::open(disk, directory.path(), {});
     if (!wal.ok()) return fail(state, wal.error());
@@ -87,7 +69,7 @@ BENCHMARK(BM_WalAppendSync)->ArgName("entries_per_sync")->Arg(1)->Arg(10)->Arg(1
 // persists one Ready), then one sync covering all of them.
 void BM_WalGroupCommit(benchmark::State& state) {
     const auto batches_per_sync = static_cast<std::uint64_t>(state.range(0));
-    ScratchDirectory directory;
+    rq::bench::ScratchDirectory directory("rq-wal-bench");
     rq::io::PosixDisk disk;
     auto wal = rq::wal::Wal::open(disk, directory.path(), {});
     if (!wal.ok()) return fail(state, wal.error());
