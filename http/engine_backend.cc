@@ -118,21 +118,26 @@ bool EngineBackend::settled(bool needs_leader) const {
     return !needs_leader || driver_->failure() || driver_->leader().has_value();
 }
 
-void EngineBackend::after_settling(bool needs_leader, env::Duration deadline, std::function<void()> call) {
-    if (settled(needs_leader) || clock_.monotonic_now() >= deadline) return call();
+void EngineBackend::poll_until(std::function<bool()> condition, env::Duration deadline,
+                               std::function<void(bool)> done) {
+    if (condition()) return done(true);
+    if (clock_.monotonic_now() >= deadline) return done(false);
     std::weak_ptr<bool> alive = alive_;
-    scheduler_.after(std::chrono::milliseconds(5), [this, alive, needs_leader, deadline, call = std::move(call)]() mutable {
-        if (alive.expired()) return;
-        after_settling(needs_leader, deadline, std::move(call));
-    });
+    scheduler_.after(std::chrono::milliseconds(5),
+                     [this, alive, condition = std::move(condition), deadline, done = std::move(done)]() mutable {
+                         if (alive.expired()) return;
+                         poll_until(std::move(condition), deadline, std::move(done));
+                     });
 }
 
 void EngineBackend::park(bool needs_leader, DataCall call, DataCallback done, Runner run) {
     auto parked = std::make_shared<std::pair<DataCall, DataCallback>>(std::move(call), std::move(done));
     std::weak_ptr<bool> alive = alive_;
-    after_settling(needs_leader, clock_.monotonic_now() + options_.settle_timeout, [this, parked, alive, run] {
-        if (!alive.expired()) (this->*run)(std::move(parked->first), std::move(parked->second));
-    });
+    // Whatever holds at the deadline, the call then runs and answers for itself.
+    poll_until([this, needs_leader] { return settled(needs_leader); }, clock_.monotonic_now() + options_.settle_timeout,
+               [this, parked, alive, run](bool) {
+                   if (!alive.expired()) (this->*run)(std::move(parked->first), std::move(parked->second));
+               });
 }
 
 void EngineBackend::execute(DataCall call, DataCallback done) {
@@ -272,18 +277,12 @@ void EngineBackend::readiness(ReadinessCall call, std::function<void(Readiness)>
     if (driver_ == nullptr || !driver_->leader()) return done(Readiness{Readiness::State::no_leader, ""});
     if (driver_->failure()) return done(Readiness{Readiness::State::store_not_ready, ""});
     if (!call.sync) return done(Readiness{Readiness::State::ready, ""});
-    wait_for_applied(driver_->raft().log().committed(), clock_.monotonic_now() + call.timeout, std::move(done));
-}
-
-void EngineBackend::wait_for_applied(raft::Index target, env::Duration deadline, std::function<void(Readiness)> done) {
-    if (driver_ == nullptr) return done(Readiness{Readiness::State::no_leader, ""});
-    if (driver_->applied_index() >= target) return done(Readiness{Readiness::State::ready, ""});
-    if (clock_.monotonic_now() >= deadline) return done(Readiness{Readiness::State::sync_failed, "timeout"});
-    std::weak_ptr<bool> alive = alive_;
-    scheduler_.after(std::chrono::milliseconds(10), [this, alive, target, deadline, done = std::move(done)]() mutable {
-        if (alive.expired()) return;
-        wait_for_applied(target, deadline, std::move(done));
-    });
+    // Ready once this node has applied what it knew to be committed when asked.
+    const raft::Index target = driver_->raft().log().committed();
+    poll_until([this, target] { return driver_ != nullptr && driver_->applied_index() >= target; },
+               clock_.monotonic_now() + call.timeout, [done = std::move(done)](bool applied) {
+                   done(applied ? Readiness{Readiness::State::ready, ""} : Readiness{Readiness::State::sync_failed, "timeout"});
+               });
 }
 
 void EngineBackend::nodes(NodesCall call, std::function<void(Outcome<std::vector<NodeReport>>)> done) {
@@ -342,26 +341,12 @@ void EngineBackend::step_down(std::string target_id, bool wait, Forwarding forwa
                                 std::string("cannot transfer leadership: ") + raft::refusal_name(refusal), ""});
     }
     if (!wait) return done(Done{});
-    // Poll until someone else leads, or give up at the forwarding timeout.
-    const env::Duration deadline = clock_.monotonic_now() + forwarding.timeout;
-    auto poll = std::make_shared<std::function<void()>>();
-    std::weak_ptr<bool> alive = alive_;
-    *poll = [this, alive, deadline, poll, done = std::move(done)] {
-        if (alive.expired()) return;
-        if (driver_ != nullptr && !driver_->is_leader() && driver_->leader()) {
-            *poll = nullptr;  // breaks the self-reference
-            return done(Done{});
-        }
-        if (driver_ == nullptr || clock_.monotonic_now() >= deadline) {
-            auto finish = done;
-            *poll = nullptr;
-            return finish(EngineError{EngineErrorKind::timeout, "leadership transfer timed out", ""});
-        }
-        scheduler_.after(std::chrono::milliseconds(10), [poll] {
-            if (*poll) (*poll)();
-        });
-    };
-    (*poll)();
+    // Done once someone else leads, or give up at the forwarding timeout.
+    poll_until([this] { return driver_ != nullptr && !driver_->is_leader() && driver_->leader().has_value(); },
+               clock_.monotonic_now() + forwarding.timeout, [done = std::move(done)](bool moved) {
+                   if (moved) return done(Done{});
+                   done(EngineError{EngineErrorKind::timeout, "leadership transfer timed out", ""});
+               });
 }
 
 void EngineBackend::snapshot(std::int64_t, std::function<void(Outcome<bool>)> done) {

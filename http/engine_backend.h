@@ -74,12 +74,11 @@ private:
     [[nodiscard]] EngineError error_of(const node::Reply& reply) const;
     [[nodiscard]] Outcome<DataResults> outcome_of(node::Reply reply) const;
     [[nodiscard]] std::optional<EngineError> leader_refusal() const;
-    // Runs `call` once the store is open and, if `needs_leader`, a leader is known, or once
-    // settle_timeout has passed since `deadline` was set; `call` then answers whatever holds.
-    void after_settling(bool needs_leader, env::Duration deadline, std::function<void()> call);
+    // The store is open and, if `needs_leader`, a leader is known (or the node has failed).
     [[nodiscard]] bool settled(bool needs_leader) const;
-    // Waits (on the scheduler) until this node has applied what the leader had committed when asked.
-    void wait_for_applied(raft::Index target, env::Duration deadline, std::function<void(Readiness)> done);
+    // Checks `condition` now and then every few milliseconds on the scheduler; `done(true)` once it
+    // holds, `done(false)` when `deadline` (monotonic) passes first.
+    void poll_until(std::function<bool()> condition, env::Duration deadline, std::function<void(bool)> done);
 
     const env::Clock& clock_;
     Scheduler& scheduler_;
