@@ -192,6 +192,7 @@ private:
     bool maybe_commit();
     void on_commit_advanced();
     void follow_current_leader(NodeId leader);
+    Progress* progress_of_responder(NodeId from);
     void on_append_request(const Message& message, const AppendRequest& request);
     void on_append_response(const Message& message, const AppendResponse& response);
     void on_append_accepted(NodeId from, Progress& progress, Index index);

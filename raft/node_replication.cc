@@ -164,13 +164,21 @@ void Node::on_append_request(const Message& message, const AppendRequest& reques
     send(message.from, AppendResponse{true, request.prev_index, hint_index, hint_term});
 }
 
-void Node::on_append_response(const Message& message, const AppendResponse& response) {
-    if (!is_leader()) return;
+// A follower answered: its progress, marked active, or null when this node no longer leads or the
+// sender is no longer a member.
+Progress* Node::progress_of_responder(NodeId from) {
+    if (!is_leader()) return nullptr;
     LeaderRole& leader = leader_role();
-    const auto it = leader.progress.find(message.from);
-    if (it == leader.progress.end()) return;
-    Progress& progress = it->second;
-    progress.recent_active = true;
+    const auto it = leader.progress.find(from);
+    if (it == leader.progress.end()) return nullptr;
+    it->second.recent_active = true;
+    return &it->second;
+}
+
+void Node::on_append_response(const Message& message, const AppendResponse& response) {
+    Progress* responder = progress_of_responder(message.from);
+    if (responder == nullptr) return;
+    Progress& progress = *responder;
     if (!response.rejected) {
         on_append_accepted(message.from, progress, response.index);
         return;
@@ -221,12 +229,9 @@ void Node::on_heartbeat(const Message& message, const Heartbeat& heartbeat) {
 }
 
 void Node::on_heartbeat_response(const Message& message, const HeartbeatResponse& response) {
-    if (!is_leader()) return;
-    LeaderRole& leader = leader_role();
-    const auto it = leader.progress.find(message.from);
-    if (it == leader.progress.end()) return;
-    Progress& progress = it->second;
-    progress.recent_active = true;
+    Progress* responder = progress_of_responder(message.from);
+    if (responder == nullptr) return;
+    Progress& progress = *responder;
     progress.probe_sent = false;  // it is alive: probe again
     if (progress.state == ProgressState::replicate && progress.inflights.full()) {
         // Acknowledgements may have been lost: let one more append through; a gap makes the

@@ -125,12 +125,9 @@ void Node::rearm_snapshot_gap_report() {
 }
 
 void Node::on_snapshot_response(const Message& message, const SnapshotResponse& response) {
-    if (!is_leader()) return;
-    LeaderRole& leader = leader_role();
-    const auto it = leader.progress.find(message.from);
-    if (it == leader.progress.end()) return;
-    Progress& progress = it->second;
-    progress.recent_active = true;
+    Progress* responder = progress_of_responder(message.from);
+    if (responder == nullptr) return;
+    Progress& progress = *responder;
     if (progress.state != ProgressState::snapshot || response.snapshot_index != progress.snapshot_index) return;
     if (response.installed || response.rejected) {
         progress.maybe_update(response.installed ? response.snapshot_index : response.index);
