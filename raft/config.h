@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "base/planted_bug.h"
 #include "base/result.h"
 #include "raft/types.h"
 
@@ -46,6 +47,10 @@ struct Config {
     // The index the application's state machine has already applied (for example a database file
     // kept across a clean restart); committed entries up to it are not handed out again.
     Index applied;
+
+    // Test-only: the simulator plants this bug to prove its oracles catch it; rqlited never sets it.
+    // The core honours read_without_quorum and accept_stale_term (base/planted_bug.h).
+    PlantedBug planted_bug = PlantedBug::none;
 
     [[nodiscard]] Status validate() const;
 };

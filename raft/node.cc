@@ -117,6 +117,9 @@ bool Node::step_term(const Message& message) {
         return true;
     }
     if (message.term < term_) {
+        // Test-only planted bug: a non-leader takes a deposed leader's appends (see on_append_request).
+        const bool planted_bug = config_.planted_bug == PlantedBug::accept_stale_term && !is_leader();
+        if (planted_bug && std::holds_alternative<AppendRequest>(message.payload)) return true;
         on_stale_message(message);
         return false;
     }

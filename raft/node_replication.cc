@@ -144,6 +144,8 @@ void Node::follow_current_leader(NodeId leader) {
     }
 }
 
+// Answers about entries in the request's term, which is always term_ unless the test-only
+// planted_bug accept_stale_term let an older term's request through: the deposed leader counts them.
 void Node::on_append_request(const Message& message, const AppendRequest& request) {
     follow_current_leader(message.from);
     if (request.prev_index < log_.committed()) {
@@ -154,14 +156,14 @@ void Node::on_append_request(const Message& message, const AppendRequest& reques
     if (const auto last_new = log_.maybe_append(request.prev_index, request.prev_term, request.entries)) {
         log_.commit_to(std::min(request.commit, *last_new));
         on_configuration_changed();
-        send(message.from, AppendResponse{false, *last_new, {}, {}});
+        send_with_term(message.from, message.term, AppendResponse{false, *last_new, {}, {}});
         return;
     }
     // Thesis 5.3 optimisation: point the leader at the last entry that could match, skipping every
     // entry of a term newer than the one it asked about.
     const Index hint = std::min(request.prev_index, log_.last_index());
     const auto [hint_index, hint_term] = log_.find_conflict_by_term(hint, request.prev_term);
-    send(message.from, AppendResponse{true, request.prev_index, hint_index, hint_term});
+    send_with_term(message.from, message.term, AppendResponse{true, request.prev_index, hint_index, hint_term});
 }
 
 // A follower answered: its progress, marked active, or null when this node no longer leads or the
