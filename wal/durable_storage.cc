@@ -26,7 +26,7 @@ raft::SnapshotMetadata DurableStorage::snapshot_metadata() const {
 Result<std::string> DurableStorage::read_snapshot(std::uint64_t offset, std::uint64_t max_bytes) const {
     if (!current_) return Error(ErrorCode::not_found, "read snapshot: there is no snapshot");
     if (!reader_) {
-        auto reader = SnapshotReader::open(disk_, current_->path);
+        auto reader = SnapshotReader::open(disk_, current_->path, snapshots_->options().planted_bug);
         if (!reader.ok()) return reader.error().with_context("read snapshot");
         reader_ = std::move(*reader);
     }

@@ -101,9 +101,9 @@ Status SnapshotWriter::abort() {
 // --- SnapshotReader ---
 
 SnapshotReader::SnapshotReader(std::unique_ptr<env::File> file, SnapshotHeader header,
-                               std::vector<std::uint32_t> block_checksums, SnapshotInfo info)
+                               std::vector<std::uint32_t> block_checksums, SnapshotInfo info, bool skip_checksums)
     : file_(std::move(file)), header_(std::move(header)), block_checksums_(std::move(block_checksums)),
-      info_(std::move(info)) {}
+      info_(std::move(info)), planted_bug_skips_checksums_(skip_checksums) {}
 
 namespace {
 
@@ -129,7 +129,9 @@ Result<SnapshotHeader> read_header(env::File& file, const std::string& path, std
 
 }  // namespace
 
-Result<std::unique_ptr<SnapshotReader>> SnapshotReader::open(env::Disk& disk, const std::string& path) {
+Result<std::unique_ptr<SnapshotReader>> SnapshotReader::open(env::Disk& disk, const std::string& path,
+                                                             PlantedBug planted_bug) {
+    const bool skip_checksums = planted_bug == PlantedBug::skip_snapshot_checksum;  // test-only planted bug
     auto file = disk.open(path, env::OpenMode::read_only);
     if (!file.ok()) return file.error();
     auto file_bytes = (*file)->size();
@@ -139,13 +141,16 @@ Result<std::unique_ptr<SnapshotReader>> SnapshotReader::open(env::Disk& disk, co
     auto table = (*file)->read(header->table_offset(), 4 * header->block_count());
     if (!table.ok()) return table.error();
     if (table->size() != 4 * header->block_count()) return corrupt_snapshot(path, "block table cut short");
-    if (crc32c(*table) != header->data_checksum) return corrupt_snapshot(path, "block table fails its checksum");
+    if (!skip_checksums && crc32c(*table) != header->data_checksum) {  // test-only planted_bug
+        return corrupt_snapshot(path, "block table fails its checksum");
+    }
     std::vector<std::uint32_t> block_checksums;
     block_checksums.reserve(static_cast<std::size_t>(header->block_count()));
     for (std::size_t at = 0; at < table->size(); at += 4) block_checksums.push_back(get_u32_at(*table, at));
     SnapshotInfo info{header->metadata, header->data_bytes, header->data_checksum, path};
     return std::unique_ptr<SnapshotReader>(
-        new SnapshotReader(std::move(*file), std::move(*header), std::move(block_checksums), std::move(info)));
+        new SnapshotReader(std::move(*file), std::move(*header), std::move(block_checksums), std::move(info),
+                           skip_checksums));
 }
 
 Result<std::string> SnapshotReader::read_block(std::uint64_t block) const {
@@ -153,7 +158,8 @@ Result<std::string> SnapshotReader::read_block(std::uint64_t block) const {
     const std::uint64_t length = std::min<std::uint64_t>(header_.block_bytes, header_.data_bytes - data_offset);
     auto bytes = file_->read(header_.header_bytes() + data_offset, length);
     if (!bytes.ok()) return bytes.error();
-    if (bytes->size() != length || crc32c(*bytes) != block_checksums_[static_cast<std::size_t>(block)]) {
+    const bool rotten = crc32c(*bytes) != block_checksums_[static_cast<std::size_t>(block)];
+    if (bytes->size() != length || (rotten && !planted_bug_skips_checksums_)) {  // test-only planted bug
         return corrupt_snapshot(info_.path, "block " + std::to_string(block) + " at data offset " +
                                                 std::to_string(data_offset) + " fails its checksum");
     }

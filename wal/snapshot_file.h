@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/planted_bug.h"
 #include "base/result.h"
 #include "env/disk.h"
 #include "raft/types.h"
@@ -71,7 +72,10 @@ private:
 class SnapshotReader {
 public:
     // Opens `path` and verifies its header, its size and its block table (not the data blocks).
-    static Result<std::unique_ptr<SnapshotReader>> open(env::Disk& disk, const std::string& path);
+    // Test-only: with the planted bug skip_snapshot_checksum (which rqlited never sets) neither the
+    // block table nor the blocks are verified, so rotten data reads back as data.
+    static Result<std::unique_ptr<SnapshotReader>> open(env::Disk& disk, const std::string& path,
+                                                        PlantedBug planted_bug = PlantedBug::none);
 
     [[nodiscard]] const SnapshotInfo& info() const { return info_; }
     // Up to max_bytes of data from `offset` (fewer at the end; empty at or past it), after
@@ -82,13 +86,14 @@ public:
 
 private:
     SnapshotReader(std::unique_ptr<env::File> file, SnapshotHeader header, std::vector<std::uint32_t> block_checksums,
-                   SnapshotInfo info);
+                   SnapshotInfo info, bool skip_checksums);
     Result<std::string> read_block(std::uint64_t block) const;
 
     std::unique_ptr<env::File> file_;
     SnapshotHeader header_;
     std::vector<std::uint32_t> block_checksums_;
     SnapshotInfo info_;
+    bool planted_bug_skips_checksums_ = false;  // the test-only planted bug skip_snapshot_checksum
 };
 
 }  // namespace rq::wal

@@ -16,8 +16,9 @@ std::vector<std::string> snapshot_names_newest_first(const std::vector<std::stri
 }
 
 // Opens and fully verifies one snapshot, including that the header matches the file name.
-Result<SnapshotInfo> verify_snapshot(env::Disk& disk, const std::string& path, const SnapshotName& name) {
-    auto reader = SnapshotReader::open(disk, path);
+Result<SnapshotInfo> verify_snapshot(env::Disk& disk, const std::string& path, const SnapshotName& name,
+                                     PlantedBug planted_bug) {
+    auto reader = SnapshotReader::open(disk, path, planted_bug);
     if (!reader.ok()) return reader.error();
     const raft::SnapshotMetadata& metadata = (*reader)->info().metadata;
     if (metadata.index != name.index || metadata.term != name.term) {
@@ -63,7 +64,7 @@ Status SnapshotStore::remove_temp_files(const std::vector<std::string>& names) {
 Status SnapshotStore::find_newest_valid(std::vector<std::string> names) {
     for (const std::string& name : snapshot_names_newest_first(names)) {
         const std::string path = env::join_path(directory_, name);
-        auto info = verify_snapshot(disk_, path, *parse_snapshot_file_name(name));
+        auto info = verify_snapshot(disk_, path, *parse_snapshot_file_name(name), options_.planted_bug);
         if (info.ok()) {
             newest_ = *info;
             return ok_status();
@@ -94,7 +95,7 @@ void SnapshotStore::record_finished(const SnapshotInfo& info) {
 
 Result<std::unique_ptr<SnapshotReader>> SnapshotStore::open_newest() const {
     if (!newest_) return Error(ErrorCode::not_found, "no snapshot in " + directory_);
-    return SnapshotReader::open(disk_, newest_->path);
+    return SnapshotReader::open(disk_, newest_->path, options_.planted_bug);
 }
 
 Status SnapshotStore::prune() {

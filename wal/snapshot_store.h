@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/planted_bug.h"
 #include "base/result.h"
 #include "env/disk.h"
 #include "raft/types.h"
@@ -19,6 +20,9 @@ struct SnapshotStoreOptions {
     // Snapshots kept by prune(), newest first (at least 1). Keeping an older one leaves a fallback
     // if the newest rots, as long as the WAL still reaches back to it.
     std::uint32_t retained_count = 2;
+    // Test-only: the simulator plants this bug to prove its oracles catch it; rqlited never sets it.
+    // Only skip_snapshot_checksum matters here: readers of these snapshots skip the data checksums.
+    PlantedBug planted_bug = PlantedBug::none;
 
     [[nodiscard]] Status validate() const;
 };
@@ -52,6 +56,7 @@ public:
     // What open() skipped or removed and why, for the log.
     [[nodiscard]] const std::vector<std::string>& notes() const { return notes_; }
     [[nodiscard]] const std::string& directory() const { return directory_; }
+    [[nodiscard]] const SnapshotStoreOptions& options() const { return options_; }
 
 private:
     SnapshotStore(env::Disk& disk, std::string directory, SnapshotStoreOptions options);
