@@ -26,9 +26,12 @@ Result<std::unique_ptr<Driver>> Driver::open(DriverOptions options, Environment 
     const std::string context = "open node " + options.self.id;
     if (options.self.id.empty()) return Error(ErrorCode::invalid_argument, context + ": empty node id");
     options.raft.id = raft_id_of(options.self.id);
+    options.raft.planted_bug = options.planted_bug;
     const std::string raft_directory = env::join_path(options.data_directory, "raft");
     RQ_TRY_STATUS(environment.disk.make_directory(raft_directory), context);
-    auto storage = wal::DurableStorage::open(environment.disk, raft_directory);
+    wal::DurableStorageOptions storage_options;
+    storage_options.snapshots.planted_bug = options.planted_bug;
+    auto storage = wal::DurableStorage::open(environment.disk, raft_directory, storage_options);
     if (!storage.ok()) return storage.error().with_context(context);
     auto store = store::Store::open(options.store, environment.clock, Random(options.seed ^ 0x5eed5eed5eed5eedULL));
     if (!store.ok()) return store.error().with_context(context);
@@ -139,7 +142,8 @@ void Driver::process() {
             fail_stop(status.error().with_context("persist raft state"));
             break;
         }
-        if (!ready.must_sync) {
+        // Test-only planted bug ack_before_fsync: acknowledge at once and skip the fsync.
+        if (!ready.must_sync || options_.planted_bug == PlantedBug::ack_before_fsync) {
             finish_ready(std::move(ready));
             continue;
         }

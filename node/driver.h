@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/planted_bug.h"
 #include "base/random.h"
 #include "base/result.h"
 #include "env/clock.h"
@@ -93,6 +94,10 @@ struct DriverOptions {
     std::uint64_t seed = 0;  // rewriting of RANDOM() and friends draws from this stream
     // Called on the loop when this node's role, term or known leader changes (for logging).
     std::function<void(const raft::SoftState&, raft::Term)> on_state_change;
+    // Test-only: the simulator plants this bug to prove its oracles catch it; rqlited never sets it.
+    // open() hands it to the Raft core (raft.planted_bug is overwritten) and to the snapshot files;
+    // the driver itself honours ack_before_fsync (base/planted_bug.h).
+    PlantedBug planted_bug = PlantedBug::none;
 };
 
 struct Environment {

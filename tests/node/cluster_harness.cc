@@ -23,7 +23,8 @@ store::StatementBatch batch_of(const std::vector<std::string>& statements) {
 
 }  // namespace
 
-TestCluster::TestCluster(std::size_t size, std::uint64_t snapshot_threshold) : instance_(next_instance()) {
+TestCluster::TestCluster(std::size_t size, std::uint64_t snapshot_threshold, PlantedBug planted_bug)
+    : instance_(next_instance()) {
     std::vector<NodeMeta> founders;
     for (std::size_t i = 1; i <= size; ++i) {
         const std::string id = "n" + std::to_string(i);
@@ -48,6 +49,7 @@ TestCluster::TestCluster(std::size_t size, std::uint64_t snapshot_threshold) : i
         member.options.snapshot_threshold_entries = snapshot_threshold;
         member.options.bootstrap = founders;
         member.options.seed = 7 + i;
+        member.options.planted_bug = planted_bug;
         by_raft_id_[raft_id_of(member.meta.id)] = member.meta.id;
         members_.emplace(member.meta.id, std::move(member));
     }
@@ -57,11 +59,17 @@ TestCluster::TestCluster(std::size_t size, std::uint64_t snapshot_threshold) : i
 TestCluster::~TestCluster() = default;
 
 void TestCluster::start(const std::string& id) {
+    const Status started = try_start(id);
+    RQ_ASSERT(started.ok(), "open", id, ":", started.ok() ? "" : started.error().message());
+}
+
+Status TestCluster::try_start(const std::string& id) {
     Member& member = members_.at(id);
     RQ_ASSERT(!member.driver, "node", id, "is already running");
     auto driver = Driver::open(member.options, Environment{clock_, *member.disk, *member.transport, syncer_});
-    RQ_ASSERT(driver.ok(), "open", id, ":", driver.ok() ? "" : driver.error().message());
+    if (!driver.ok()) return driver.error();
     member.driver = std::move(driver).value();
+    return ok_status();
 }
 
 void TestCluster::crash(const std::string& id) {

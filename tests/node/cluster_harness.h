@@ -38,11 +38,15 @@ public:
         DriverOptions options;
     };
 
-    // `size` founding voters n1..nN; `snapshot_threshold` entries between snapshots.
-    explicit TestCluster(std::size_t size, std::uint64_t snapshot_threshold = 1000);
+    // `size` founding voters n1..nN; `snapshot_threshold` entries between snapshots; every node runs
+    // with `planted_bug` (test-only, base/planted_bug.h).
+    explicit TestCluster(std::size_t size, std::uint64_t snapshot_threshold = 1000,
+                         PlantedBug planted_bug = PlantedBug::none);
     ~TestCluster();
 
     void start(const std::string& id);
+    // start() for a node that may fail to open: returns the error instead of aborting.
+    Status try_start(const std::string& id);
     // The process dies: memory and unsynced disk writes are lost; messages to it are dropped.
     void crash(const std::string& id);
     // Passes `ticks` ticks of time, delivering every message after each one.
@@ -60,6 +64,7 @@ public:
 
     [[nodiscard]] Driver& driver(const std::string& id) { return *members_.at(id).driver; }
     [[nodiscard]] bool up(const std::string& id) const { return members_.at(id).driver != nullptr; }
+    [[nodiscard]] env::MemoryDisk& disk(const std::string& id) { return *members_.at(id).disk; }
     [[nodiscard]] std::vector<std::string> ids() const;
     // The content hash of each live node's database, keyed by node id.
     std::map<std::string, std::uint64_t> hashes();
