@@ -243,6 +243,7 @@ public:
 
     // Synchronous state, cheap enough to call per request.
     [[nodiscard]] virtual LeaderInfo leader() const = 0;
+    [[nodiscard]] virtual bool is_leader() const = 0;
     [[nodiscard]] virtual StoreStatus store_status() const = 0;
     [[nodiscard]] virtual std::vector<CounterGroup> counters() const = 0;
 

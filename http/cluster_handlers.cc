@@ -140,7 +140,7 @@ void Service::handle_leader(const ContextPtr& context) {
                                    return finish(context, text_error(401, "remote stepdown not authorized"));
                                }
                                if (error->kind == EngineErrorKind::leader_not_found ||
-                                   (error->kind == EngineErrorKind::not_leader && context->params.redirect())) {
+                                   error->kind == EngineErrorKind::not_leader) {
                                    return finish_with_engine_error(context, *error, "stepdown");
                                }
                                return finish(context, text_error(500, "stepdown: " + error->message));
@@ -162,7 +162,7 @@ void Service::handle_remove(const ContextPtr& context) {
                 return finish(context, text_error(401, "remote remove node not authorized"));
             }
             if (error->kind == EngineErrorKind::leader_not_found ||
-                (error->kind == EngineErrorKind::not_leader && context->params.redirect())) {
+                error->kind == EngineErrorKind::not_leader) {
                 return finish_with_engine_error(context, *error, "remove node");
             }
             return finish(context, text_error(500, error->message));
@@ -203,7 +203,7 @@ void Service::handle_backup(const ContextPtr& context) {
                 return finish(context, text_error(401, "remote backup not authorized"));
             }
             if (error->kind == EngineErrorKind::leader_not_found ||
-                (error->kind == EngineErrorKind::not_leader && context->params.redirect())) {
+                error->kind == EngineErrorKind::not_leader) {
                 return finish_with_engine_error(context, *error, "backup");
             }
             return finish(context, text_error(500, error->message));

@@ -113,6 +113,9 @@ void Service::handle_queued_execute(const ContextPtr& context) {
         counters_.add("leader_not_found");
         return finish(context, text_error(503, leader_not_found_message));
     }
+    // A follower hands the request to the leader, whose queue then owns it (the sequence number is
+    // the leader's); with `noleader` it is queued here.
+    if (!params.noleader() && !backend_.is_leader() && forward_to_leader(context)) return;
     std::vector<store::Statement> statements;
     Result<std::vector<store::Statement>> parsed = parser_.parse(context->request.body);
     if (parsed.ok()) {
@@ -200,11 +203,12 @@ void Service::handle_load(const ContextPtr& context) {
     std::weak_ptr<bool> alive = alive_;
     if (is_sqlite_image(context->request.body)) {
         DataCall call = make_data_call(*context, {});
-        backend_.load(std::move(context->request.body), call.forwarding, [this, alive, context](Outcome<DataResults> outcome) {
+        // Copied, not moved: a follower forwards the request, body and all, to the leader.
+        backend_.load(std::string(context->request.body), call.forwarding, [this, alive, context](Outcome<DataResults> outcome) {
             if (alive.expired()) return;
             if (const auto* error = std::get_if<EngineError>(&outcome)) {
                 if (error->kind == EngineErrorKind::leader_not_found || error->kind == EngineErrorKind::remote_unauthorized ||
-                    (error->kind == EngineErrorKind::not_leader && context->params.redirect())) {
+                    error->kind == EngineErrorKind::not_leader) {
                     return finish_with_engine_error(context, *error, "load");
                 }
                 return finish(context, text_error(500, error->message));

@@ -285,21 +285,20 @@ void EngineBackend::readiness(ReadinessCall call, std::function<void(Readiness)>
                });
 }
 
-void EngineBackend::nodes(NodesCall call, std::function<void(Outcome<std::vector<NodeReport>>)> done) {
-    if (driver_ == nullptr) return done(not_open_error());
+std::vector<NodeReport> EngineBackend::member_reports(bool include_nonvoters) const {
     const raft::NodeStatus status = driver_->raft_status();
     std::vector<NodeReport> reports;
     for (const auto& [id, meta] : driver_->members()) {
         const bool voter = status.config.is_voter(id);
-        if (!voter && !call.include_nonvoters) continue;
+        if (!voter && !include_nonvoters) continue;
         NodeReport report;
         report.id = meta.id;
         report.api_addr = api_url_of(meta);
         report.addr = meta.raft_address;
         report.voter = voter;
         report.leader = id == status.leader;
-        // Without an HTTP probe of each peer (a cluster-issue feature), reachability is what Raft
-        // knows: this node itself, and on the leader the followers it heard from recently.
+        // Without probes, reachability is what Raft knows: this node itself, and on the leader the
+        // followers it heard from recently.
         bool reachable = id == status.id;
         for (const auto& progress : status.progress) {
             if (progress.id == id && progress.recent_active) reachable = true;
@@ -312,7 +311,54 @@ void EngineBackend::nodes(NodesCall call, std::function<void(Outcome<std::vector
         }
         reports.push_back(std::move(report));
     }
-    done(std::move(reports));
+    return reports;
+}
+
+void EngineBackend::nodes(NodesCall call, std::function<void(Outcome<std::vector<NodeReport>>)> done) {
+    if (driver_ == nullptr) return done(not_open_error());
+    std::vector<NodeReport> reports = member_reports(call.include_nonvoters);
+    if (!options_.probe) return done(std::move(reports));
+    probe_members(std::move(reports), call.timeout, std::move(done));
+}
+
+// Every other member is asked at once; the answer goes out when the last probe has answered (each
+// probe gives up at `timeout`).
+void EngineBackend::probe_members(std::vector<NodeReport> reports, env::Duration timeout,
+                                  std::function<void(Outcome<std::vector<NodeReport>>)> done) {
+    struct Round {
+        std::vector<NodeReport> reports;
+        std::size_t outstanding = 0;
+        std::function<void(Outcome<std::vector<NodeReport>>)> done;
+    };
+    auto round = std::make_shared<Round>(Round{std::move(reports), 0, std::move(done)});
+    const std::string self_id = driver_->self().id;
+    std::vector<std::pair<std::size_t, node::NodeMeta>> targets;
+    for (std::size_t i = 0; i < round->reports.size(); ++i) {
+        NodeReport& report = round->reports[i];
+        if (report.id == self_id) {
+            report.version = options_.version;
+            continue;
+        }
+        targets.emplace_back(i, node::NodeMeta{report.id, report.addr, ""});
+    }
+    round->outstanding = targets.size();
+    if (targets.empty()) return round->done(std::move(round->reports));
+    for (const auto& [index, member] : targets) {
+        options_.probe(member, timeout, [round, index = index](Result<ProbeAnswer> answer) {
+            NodeReport& report = round->reports[index];
+            report.reachable = answer.ok();
+            if (answer.ok()) {
+                if (!answer->api_url.empty()) report.api_addr = answer->api_url;
+                report.version = answer->version;
+                report.time = answer->time;
+                report.error.clear();
+            } else {
+                report.time.reset();
+                report.error = answer.error().message();
+            }
+            if (--round->outstanding == 0) round->done(std::move(round->reports));
+        });
+    }
 }
 
 void EngineBackend::remove_node(std::string node_id, Forwarding, std::function<void(Outcome<Done>)> done) {

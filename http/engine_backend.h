@@ -4,9 +4,9 @@
 // state. The node's store may still be opening when requests arrive (rqlited serves /status before
 // the store is open): until attach() every data call answers "store not open".
 //
-// Runs on the node's event loop like the driver; nothing here locks. Forwarding to a remote leader
-// is not implemented yet: a follower answers not_leader with the leader's URL (a redirect when the
-// client asked for one, else 503), which is what rqlite does with forwarding disabled.
+// Runs on the node's event loop like the driver; nothing here locks. A follower answers not_leader
+// with the leader's URL; the Service then redirects (`?redirect`) or forwards the whole request to
+// the leader (http::Forwarder, set by rqlited).
 
 #include <memory>
 #include <string>
@@ -17,6 +17,16 @@
 #include "node/driver.h"
 
 namespace rq::http {
+
+// What a /nodes probe of one member learnt: its advertised HTTP URL and version, and how long the
+// round trip took.
+struct ProbeAnswer {
+    std::string api_url;
+    std::string version;
+    env::Duration time{0};
+};
+using ProbeCallback = std::function<void(Result<ProbeAnswer>)>;
+using Prober = std::function<void(const node::NodeMeta& member, env::Duration timeout, ProbeCallback done)>;
 
 struct EngineBackendOptions {
     std::string data_directory;  // absolute; for /status "dir"
@@ -30,12 +40,16 @@ struct EngineBackendOptions {
     std::uint64_t snapshot_threshold = 8192;
     env::Duration snapshot_interval = std::chrono::seconds(10);
     std::uint64_t trailing_logs = 10240;
+    std::string version;  // this rqlited's version, reported for itself in /nodes
     std::string node_id;  // reported before the store is open
     std::string raft_address;
     // A data call that arrives before the store is open, or while no leader is known (a node just
     // started, an election in progress), waits up to this long for both before it is answered
     // "store not open" or "leader not found". Scripts that start a node and write at once work.
     env::Duration settle_timeout = std::chrono::seconds(5);
+    // /nodes asks every other member for its metadata over the cluster service. Unset (tests, a
+    // build without peers): reachability is what Raft's progress tracking knows.
+    Prober probe;
 };
 
 class EngineBackend final : public Backend {
@@ -52,6 +66,7 @@ public:
     void request(DataCall call, DataCallback done) override;
 
     [[nodiscard]] LeaderInfo leader() const override;
+    [[nodiscard]] bool is_leader() const override { return driver_ != nullptr && driver_->is_leader(); }
     [[nodiscard]] StoreStatus store_status() const override;
     [[nodiscard]] std::vector<CounterGroup> counters() const override;
     void readiness(ReadinessCall call, std::function<void(Readiness)> done) override;
@@ -74,6 +89,9 @@ private:
     [[nodiscard]] EngineError error_of(const node::Reply& reply) const;
     [[nodiscard]] Outcome<DataResults> outcome_of(node::Reply reply) const;
     [[nodiscard]] std::optional<EngineError> leader_refusal() const;
+    [[nodiscard]] std::vector<NodeReport> member_reports(bool include_nonvoters) const;
+    void probe_members(std::vector<NodeReport> reports, env::Duration timeout,
+                       std::function<void(Outcome<std::vector<NodeReport>>)> done);
     // The store is open and, if `needs_leader`, a leader is known (or the node has failed).
     [[nodiscard]] bool settled(bool needs_leader) const;
     // Checks `condition` now and then every few milliseconds on the scheduler; `done(true)` once it

@@ -37,6 +37,7 @@ public:
     void request(DataCall call, DataCallback done) override;
 
     [[nodiscard]] LeaderInfo leader() const override;
+    [[nodiscard]] bool is_leader() const override { return !remote_leader_; }
     [[nodiscard]] StoreStatus store_status() const override;
     [[nodiscard]] std::vector<CounterGroup> counters() const override;
     void readiness(ReadinessCall call, std::function<void(Readiness)> done) override;

@@ -171,6 +171,21 @@ void Service::finish(const ContextPtr& context, HttpResponse response) const {
     context->respond(std::move(response));
 }
 
+bool Service::forward_to_leader(const ContextPtr& context) {
+    if (forwarder_ == nullptr || context->request.forwarded || context->params.redirect()) return false;
+    if (context->answered) return true;
+    counters_.add("forwarded_requests");
+    std::weak_ptr<bool> alive = alive_;
+    const env::Duration timeout = context->params.duration("timeout", std::chrono::seconds(30));
+    forwarder_->forward(context->request, timeout, [this, alive, context](HttpResponse response) {
+        if (alive.expired() || context->answered) return;
+        // The leader's answer carries its own common headers: relayed as it is.
+        context->answered = true;
+        context->respond(std::move(response));
+    });
+    return true;
+}
+
 void Service::handle(HttpRequest request, Responder respond) {
     auto context = std::make_shared<Context>();
     context->request = std::move(request);
@@ -248,6 +263,7 @@ void Service::finish_with_engine_error(const ContextPtr& context, const EngineEr
                 if (!context->raw_query.empty()) location += "?" + context->raw_query;
                 return finish(context, redirect_response(301, context->request.method, location, json_content_type));
             }
+            if (forward_to_leader(context)) return;
             return finish(context, text_error(503, message_or("not leader")));
         case EngineErrorKind::leader_not_found:
             counters_.add("leader_not_found");

@@ -33,6 +33,9 @@ struct HttpRequest {
     std::string content_type;
     std::string authorization;
     std::string body;
+    // Set on a request a follower handed to this node (the cluster's forwarding): answered here
+    // whatever happens, never forwarded again, so a leadership change cannot make it loop.
+    bool forwarded = false;
 };
 
 struct HttpResponse {
@@ -65,6 +68,17 @@ struct ServiceOptions {
     std::uint64_t rewrite_seed = 0;  // RANDOM() values of queued writes, rewritten at queue time
 };
 
+// Hands a request this node cannot serve (it is not the leader) to the leader and relays the leader's
+// answer unchanged (API.md 3.7). rqlited implements it over the Raft port's cluster service; without
+// one, a follower answers 503 "not leader" as rqlite does with forwarding disabled.
+class Forwarder {
+public:
+    virtual ~Forwarder() = default;
+    // `respond` runs exactly once on the event loop: the leader's answer, or a 503 saying why the
+    // leader could not be reached within `timeout`.
+    virtual void forward(const HttpRequest& request, env::Duration timeout, Responder respond) = 0;
+};
+
 // HTTP-side counters that rqlite exposes in the "http" expvar map.
 class Service {
 public:
@@ -76,6 +90,9 @@ public:
     Service& operator=(const Service&) = delete;
 
     void handle(HttpRequest request, Responder respond);
+    // Requests a follower cannot serve go to the leader through `forwarder` (which must outlive the
+    // service) unless the client asked for a redirect.
+    void set_forwarder(Forwarder* forwarder) { forwarder_ = forwarder; }
 
     [[nodiscard]] const Counters& counters() const { return counters_; }
     [[nodiscard]] const WriteQueue& write_queue() const { return *queue_; }
@@ -91,6 +108,9 @@ private:
     void finish(const ContextPtr& context, HttpResponse response) const;
     // The answer for a request the engine refused, per EngineErrorKind (see backend.h).
     void finish_with_engine_error(const ContextPtr& context, const EngineError& error, std::string_view operation);
+    // Hands the request to the leader when this node may (a forwarder is set, the client did not ask
+    // for a redirect, the request was not itself forwarded); false when it may not.
+    bool forward_to_leader(const ContextPtr& context);
 
     // data_handlers.cc
     void handle_execute(const ContextPtr& context);
@@ -117,6 +137,7 @@ private:
     void handle_backup(const ContextPtr& context);
 
     Backend& backend_;
+    Forwarder* forwarder_ = nullptr;
     const env::Clock& clock_;
     Scheduler& scheduler_;
     ServiceOptions options_;
