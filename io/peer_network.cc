@@ -19,7 +19,7 @@ constexpr std::uint64_t raft_batch_target_bytes = 1u << 20;
 constexpr std::uint64_t raft_message_overhead_bytes = 64;
 
 PeerNetwork::Impl::Impl(asio::io_context& context, PeerNetworkOptions network_options)
-    : io(context), options(std::move(network_options)), acceptor_(context) {
+    : io(context), options(std::move(network_options)), acceptor_(context), accept_pause_(context) {
     if (options.advertised_address.empty()) options.advertised_address = options.listen_address;
     advertised = options.advertised_address;
 }
@@ -60,14 +60,19 @@ void PeerNetwork::Impl::accept_next() {
     acceptor_.async_accept([this, alive = alive_](const error_code& error, asio::ip::tcp::socket socket) {
         if (!*alive || stopped_) return;
         if (error) {
-            // Out of descriptors and the like: the listener keeps going, the remote will retry.
+            // Out of descriptors and the like: pause rather than spin, then keep listening; the
+            // remote retries its dial meanwhile.
             peer_log().warn("raft listener: accept: {}", error.message());
-        } else {
-            auto connection = std::make_shared<PeerConnection>(io, PeerConnection::Direction::inbound, "",
-                                                               connection_settings(), this, alive_);
-            connections_.insert(connection);
-            connection->accept(std::move(socket));
+            accept_pause_.expires_after(std::chrono::milliseconds(100));
+            accept_pause_.async_wait([this, alive](const error_code& wait_error) {
+                if (!wait_error && *alive && !stopped_) accept_next();
+            });
+            return;
         }
+        auto connection = std::make_shared<PeerConnection>(io, PeerConnection::Direction::inbound, "",
+                                                           connection_settings(), this, alive_);
+        connections_.insert(connection);
+        connection->accept(std::move(socket));
         accept_next();
     });
 }
@@ -380,6 +385,7 @@ void PeerNetwork::Impl::stop() {
     stopped_ = true;
     error_code ignored;
     acceptor_.close(ignored);
+    accept_pause_.cancel();
     for (const auto& connection : connections_) connection->abort();
     connections_.clear();
     for (auto& [address, peer] : peers_) peer->redial_timer.cancel();

