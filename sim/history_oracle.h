@@ -2,9 +2,9 @@
 // The client-side oracles over a recorded history:
 //   linearizability - writes and reads at linearizable and strong, per key, against the workload's
 //                     model (check/): a violation fails the run;
-//   stale reads     - each read at weak or none is checked together with those operations; a read
-//                     that cannot be placed is counted as stale (rqlite documents such reads), a
-//                     measurement, never a failure.
+//   stale reads     - a read at weak or none that provably missed a write acknowledged before it
+//                     began is counted as stale (rqlite documents such reads): a measurement, never
+//                     a failure.
 // The checker gets a step budget instead of a clock: a history too hard to decide within it gets
 // the verdict unknown, reported as such.
 

@@ -1,6 +1,7 @@
 #include "sim/network.h"
 
 #include <chrono>
+#include <iterator>
 
 namespace rq::sim {
 
@@ -24,8 +25,18 @@ Duration Network::latency(std::size_t from, std::size_t to) {
     return base + microseconds(random_.below(static_cast<std::uint64_t>(base.count() / 1000) + 1));
 }
 
+const char* message_kind_name(std::size_t payload_index) {
+    static const char* const names[] = {"vote_request",      "vote_response",     "append_request",
+                                        "append_response",   "heartbeat",         "heartbeat_response",
+                                        "snapshot_chunk",    "snapshot_response", "timeout_now",
+                                        "read_index_request", "read_index_response"};
+    static_assert(std::size(names) == std::variant_size_v<raft::MessagePayload>);
+    return payload_index < std::size(names) ? names[payload_index] : "?";
+}
+
 void Network::send(std::size_t from, std::size_t to, raft::Message message) {
     ++stats_.sent;
+    ++stats_.sent_by_kind[message.payload.index()];
     if (is_cut(from, to)) {
         ++stats_.dropped_cut;
         return;

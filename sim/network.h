@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <variant>
 #include <vector>
 
 #include "base/random.h"
@@ -23,7 +24,11 @@ struct NetworkStats {
     std::uint64_t dropped_loss = 0;
     std::uint64_t duplicated = 0;
     std::uint64_t held_by_clog = 0;
+    std::uint64_t sent_by_kind[std::variant_size_v<raft::MessagePayload>] = {};  // by payload index
 };
+
+// "append_request", "snapshot_chunk", ... for a payload index.
+const char* message_kind_name(std::size_t payload_index);
 
 class Network {
 public:

@@ -50,12 +50,13 @@ std::string format_summary(const SimOptions& options, const SimResult& result) {
            ", installed " + std::to_string(result.snapshots_installed) + ", membership changes " +
            std::to_string(result.membership_changes) + ", supervisor restarts " + std::to_string(result.supervisor_restarts) +
            ", failed opens " + std::to_string(result.failed_opens) + "\n";
-    out += "messages " + std::to_string(result.messages_sent) + " sent, " + std::to_string(result.messages_dropped) + " dropped\n";
+    out += "messages " + std::to_string(result.messages_sent) + " sent, " + std::to_string(result.messages_dropped) + " dropped (" +
+           counts_line(result.messages_by_kind) + ")\n";
     out += "oracles:\n";
     for (const OracleVerdict& oracle : result.oracles) {
         out += "  " + oracle.name + ": " + oracle.verdict + (oracle.detail.empty() ? "" : " (" + oracle.detail + ")") + "\n";
     }
-    out += "stale reads (a measurement): ";
+    out += "stale reads at weak and none (a measurement; provably missed an acknowledged write): ";
     std::string stale;
     for (const auto& [level, checked] : result.checked_reads) {
         const auto it = result.stale_reads.find(level);

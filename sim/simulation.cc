@@ -1,7 +1,10 @@
 #include "sim/simulation.h"
 
 #include <chrono>
+#include <algorithm>
+#include <iterator>
 #include <memory>
+#include <variant>
 
 #include "sim/clients.h"
 #include "sim/cluster.h"
@@ -21,6 +24,7 @@ using std::chrono::seconds;
 constexpr Duration oracle_period = seconds(1);
 constexpr Duration setup_bound = seconds(60);
 constexpr Duration convergence_bound = seconds(30);
+constexpr std::uint64_t message_storm_per_period = 50'000;
 
 // The independent streams one seed splits into. The order of the forks is part of the format:
 // changing it changes every seed's run.
@@ -119,8 +123,30 @@ private:
         world_.after(oracle_period, event_tag(EventKind::oracle), [this] {
             if (!violation_) violation_ = oracle_.check_log_matching();
             if (!violation_) violation_ = oracle_.check_replicas();
+            if (!violation_) check_message_rate();
+            remember_message_kinds();
             schedule_oracles();
         });
+    }
+
+    // A cluster of a few nodes sends hundreds of messages a second, a few thousand under loss and
+    // retries. Tens of thousands means messages are breeding messages (a feedback loop): the run
+    // would crawl on, so it stops with the kinds that exploded.
+    void check_message_rate() {
+        const NetworkStats& net = cluster_.network().stats();
+        const std::uint64_t in_period = net.sent - messages_at_last_check_;
+        messages_at_last_check_ = net.sent;
+        if (in_period <= message_storm_per_period) return;
+        std::string kinds;
+        for (std::size_t kind = 0; kind < std::size(net.sent_by_kind); ++kind) {
+            const std::uint64_t delta = net.sent_by_kind[kind] - kinds_at_last_check_[kind];
+            if (delta * 4 > in_period) kinds += (kinds.empty() ? "" : ", ") + std::string(message_kind_name(kind)) + " " + std::to_string(delta);
+        }
+        fail("message storm: " + std::to_string(in_period) + " messages in one simulated second (" + kinds + ")");
+    }
+    void remember_message_kinds() {
+        const NetworkStats& net = cluster_.network().stats();
+        std::copy(std::begin(net.sent_by_kind), std::end(net.sent_by_kind), std::begin(kinds_at_last_check_));
     }
 
     // Creates the workload's tables through the first leader; false when no leader would do it.
@@ -246,7 +272,8 @@ private:
         auto verdict_of = [&](const std::string& prefix) {
             return engine && engine->rfind(prefix, 0) == 0 ? "violated" : (engine ? "stopped early" : "ok");
         };
-        for (const char* name : {"election safety", "commit safety", "log matching", "replica agreement", "liveness"}) {
+        for (const char* name : {"election safety", "commit safety", "log matching", "replica agreement", "liveness",
+                                 "message storm"}) {
             const std::string v = verdict_of(name);
             add_oracle(name, v, v == "violated" ? *engine : "");
         }
@@ -273,6 +300,9 @@ private:
         const NetworkStats& net = cluster_.network().stats();
         result_.messages_sent = net.sent;
         result_.messages_dropped = net.dropped_cut + net.dropped_loss;
+        for (std::size_t kind = 0; kind < std::size(net.sent_by_kind); ++kind) {
+            if (net.sent_by_kind[kind] > 0) result_.messages_by_kind[message_kind_name(kind)] = net.sent_by_kind[kind];
+        }
         result_.simulated = world_.now();
         result_.events = world_.executed();
         result_.trace_hash = world_.trace_hash();
@@ -291,6 +321,8 @@ private:
     RaftOracle oracle_;
     std::optional<std::string> violation_;
     SimResult result_;
+    std::uint64_t messages_at_last_check_ = 0;
+    std::uint64_t kinds_at_last_check_[std::variant_size_v<raft::MessagePayload>] = {};
 };
 
 }  // namespace

@@ -67,6 +67,7 @@ struct SimResult {
     std::uint64_t membership_changes = 0;
     std::uint64_t messages_sent = 0;
     std::uint64_t messages_dropped = 0;
+    std::map<std::string, std::uint64_t> messages_by_kind;
     std::optional<Duration> liveness_time;  // from healing to a committed write and a linearizable read
     Duration simulated{0};
     std::uint64_t events = 0;

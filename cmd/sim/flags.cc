@@ -59,7 +59,7 @@ Result<std::string> read_text_file(const std::string& path) {
 const char* usage() {
     return "usage: sim --seed N [--nodes 3|5] [--duration 60s] [--faults LIST] [--workload NAME] [--trace FILE]\n"
            "           [--clients N] [--no-buggify] [--plant NAME] [--schedule FILE] [--print-schedule]\n"
-           "       sim --seeds A..B [options]       sweep seeds A to B with a progress line\n"
+           "       sim --seeds A..B [--until-failure] [options]   sweep seeds A to B with a progress line\n"
            "       sim --seed N --shrink [--shrink-out FILE] [options]\n"
            "faults: all (default), none, or a comma list of crash, pause, partition, oneway, clog, loss, disk,\n"
            "        full, rot, clock, membership, transfer\n"
@@ -81,6 +81,8 @@ Result<Flags> parse_flags(const std::vector<std::string>& args) {
             flags.help = true;
         } else if (flag == "--shrink") {
             flags.shrink = true;
+        } else if (flag == "--until-failure") {
+            flags.until_failure = true;
         } else if (flag == "--no-buggify") {
             flags.sim.buggify = false;
         } else if (flag == "--print-schedule") {

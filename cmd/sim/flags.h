@@ -2,7 +2,7 @@
 // The sim command line:
 //   sim --seed N [--nodes 3|5] [--duration 60s] [--faults LIST] [--workload NAME] [--trace FILE]
 //       [--clients N] [--no-buggify] [--plant NAME] [--schedule FILE] [--print-schedule]
-//   sim --seeds A..B [same options]         a sweep with a progress line
+//   sim --seeds A..B [--until-failure] [same options]   a sweep with a progress line
 //   sim --seed N --shrink [--shrink-out FILE] minimise the failing seed's fault schedule
 
 #include <cstdint>
@@ -19,6 +19,7 @@ struct Flags {
     SimOptions sim;
     std::optional<std::pair<std::uint64_t, std::uint64_t>> seeds;  // inclusive
     bool shrink = false;
+    bool until_failure = false;  // a sweep stops at its first failing seed
     bool print_schedule = false;
     std::string trace_file;
     std::string schedule_file;

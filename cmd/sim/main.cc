@@ -54,7 +54,9 @@ int run_sweep(const Flags& flags) {
     std::vector<std::uint64_t> failed;
     double simulated = 0;
     std::uint64_t operations = 0;
+    std::uint64_t last_run = first;
     for (std::uint64_t seed = first; seed <= last; ++seed) {
+        last_run = seed;
         SimOptions options = flags.sim;
         options.seed = seed;
         const ChildOutcome outcome = run_in_child(options, "");
@@ -72,17 +74,19 @@ int run_sweep(const Flags& flags) {
         std::cerr << "\r[" << seed - first + 1 << "/" << last - first + 1 << "] seed " << seed << ", " << failed.size()
                   << " failed, " << figure(wall, 1) << " s wall, " << figure(wall / static_cast<double>(seed - first + 1), 3)
                   << " s/seed   " << std::flush;
+        if (flags.until_failure && !failed.empty()) break;
     }
     const double wall = seconds_since(start);
     std::cerr << "\n";
-    std::cout << "sweep of seeds " << first << ".." << last << ": " << (last - first + 1 - failed.size()) << " passed, "
+    const std::uint64_t runs = last_run - first + 1;
+    std::cout << "sweep of seeds " << first << ".." << last_run << ": " << (runs - failed.size()) << " passed, "
               << failed.size() << " failed\n";
     std::cout << "operations " << operations << "; faults applied:";
     for (const auto& [kind, count] : faults) std::cout << " " << kind << " " << count;
     std::cout << "\nstale reads:";
     for (const auto& [level, count] : checked) std::cout << " " << level << " " << stale[level] << " of " << count;
     std::cout << "\nsimulated " << figure(simulated, 1) << " s in " << figure(wall, 1) << " s wall ("
-              << figure(wall / static_cast<double>(last - first + 1), 3) << " s per seed), time compression "
+              << figure(wall / static_cast<double>(runs), 3) << " s per seed), time compression "
               << figure(wall > 0 ? simulated / wall : 0, 0) << "x\n";
     return failed.empty() ? 0 : 1;
 }
