@@ -171,8 +171,11 @@ bool FaultInjector::remove_member(const FaultEvent& event) {
     if (!leader || membership_in_flight()) return false;
     const std::vector<std::size_t> members = cluster_.members();
     if (std::find(members.begin(), members.end(), event.node) == members.end()) return false;
-    // Keep at least three members, so a majority can still be healed in the liveness phase.
-    if (members.size() <= 3) return false;
+    // Keep at least three voters: one machine may be lost for good to rot, and a majority must
+    // still be there to heal in the liveness phase.
+    const raft::Configuration& config = cluster_.process(*leader).driver()->raft().configuration();
+    const raft::NodeId target = node::raft_id_of(cluster_.process(event.node).id());
+    if (config.is_voter(target) && config.voters.size() <= 3) return false;
     send_membership(*leader);
     cluster_.process(*leader).driver()->remove_member(cluster_.process(event.node).id(), [this](node::Reply reply) {
         membership_owner_.reset();
