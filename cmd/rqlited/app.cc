@@ -13,16 +13,6 @@
 namespace rq::cmd {
 namespace {
 
-// A single node has nobody to talk to: the Raft core addresses no peer while it is the only member.
-// Joining a cluster needs the TCP transport (the cluster issue); until then a message to a peer is a
-// bug worth seeing in the log, not a silent drop.
-class NoPeersTransport final : public env::Transport {
-public:
-    void send(raft::Message message) override {
-        spdlog::warn("no transport to peers yet: dropped a Raft message to node {}", message.to.value());
-    }
-};
-
 std::string absolute_path(const std::string& path) {
     std::error_code error;
     const auto absolute = std::filesystem::absolute(path, error);
@@ -52,7 +42,6 @@ App::App(Flags flags, std::vector<std::string> command_line)
       data_directory_(absolute_path(flags_.data_dir)),
       syncer_(io_),
       scheduler_(io_),
-      transport_(std::make_unique<NoPeersTransport>()),
       signals_(io_, SIGINT, SIGTERM) {}
 
 App::~App() {
@@ -90,7 +79,7 @@ node::DriverOptions App::driver_options() const {
     options.raft.seed = (std::uint64_t{entropy()} << 32) | entropy();
     options.seed = (std::uint64_t{entropy()} << 32) | entropy();
     // A node that has never been part of a cluster and is not joining one founds a single-node cluster.
-    options.bootstrap = {options.self};
+    if (flags_.join.empty()) options.bootstrap = {options.self};
     options.on_state_change = [this](const raft::SoftState& state, raft::Term term) {
         std::string leader = "none";
         if (driver_ && driver_->leader()) leader = driver_->leader()->id;
@@ -102,22 +91,22 @@ node::DriverOptions App::driver_options() const {
 }
 
 int App::run() {
-    if (!flags_.join.empty()) {
-        fatal("joining a cluster (-join) is not supported by this build yet; start without -join for a single node");
-        return exit_code_;
-    }
     // Refusing beats ignoring: a node started with credentials or certificates must not serve
     // without them.
     if (!flags_.auth.empty() || !flags_.http_cert.empty() || !flags_.node_cert.empty()) {
         fatal("authentication (-auth) and TLS (-http-cert, -node-cert) are not supported by this build yet");
         return exit_code_;
     }
-    if (flags_.raft_non_voter) {
+    if (flags_.raft_non_voter && flags_.join.empty()) {
         fatal("cannot create a new non-voting node without joining");
         return exit_code_;
     }
     if (auto made = disk_.make_directory(data_directory_); !made.ok()) {
         fatal("failed to create data directory: " + made.error().message());
+        return exit_code_;
+    }
+    if (auto started = start_network(); !started.ok()) {
+        fatal(started.error().message());
         return exit_code_;
     }
     if (auto started = start_http(); !started.ok()) {
@@ -134,6 +123,43 @@ int App::run() {
     return exit_code_;
 }
 
+// The Raft port listens first: peers and joiners reach it before the store is open (their Raft
+// messages are dropped until then, as a lossy network would).
+Status App::start_network() {
+    io::PeerNetworkOptions options;
+    options.node_id = self().id;
+    options.listen_address = flags_.raft_addr;
+    options.advertised_address = self().raft_address;
+    options.dial_timeout = std::min<env::Duration>(flags_.cluster_connect_timeout, std::chrono::seconds(5));
+    network_ = std::make_unique<io::PeerNetwork>(io_, options);
+    if (auto listening = network_->listen(); !listening.ok()) {
+        return listening.error().with_context("failed to listen on Raft address " + flags_.raft_addr);
+    }
+    cluster_ = std::make_unique<ClusterService>(*network_, self(), rqlited_version());
+    network_->on_raft_message([this](raft::Message message) {
+        if (driver_ && !raft_gated_) driver_->receive(message);
+    });
+    network_->on_cluster_request([this](const io::PeerIdentity& from, io::ClusterRequest request,
+                                        io::ClusterResponder respond) {
+        cluster_->handle(from, std::move(request), std::move(respond));
+    });
+    spdlog::info("Raft and cluster service listening on {}", flags_.raft_addr);
+    return ok_status();
+}
+
+void App::probe_member(const node::NodeMeta& member, env::Duration timeout, http::ProbeCallback done) {
+    const env::Duration started = clock_.monotonic_now();
+    network_->call(member.raft_address, io::MetadataRequest{}, timeout,
+                   [this, started, done = std::move(done)](Result<io::ClusterResponse> answer) {
+                       if (!answer.ok()) return done(answer.error());
+                       http::ProbeAnswer probe;
+                       if (!answer->meta.http_address.empty()) probe.api_url = "http://" + answer->meta.http_address;
+                       probe.version = answer->version;
+                       probe.time = clock_.monotonic_now() - started;
+                       done(std::move(probe));
+                   });
+}
+
 Status App::start_http() {
     http::EngineBackendOptions backend_options;
     backend_options.data_directory = data_directory_;
@@ -146,6 +172,10 @@ Status App::start_http() {
     backend_options.snapshot_interval = flags_.raft_snap_int;
     backend_options.node_id = self().id;
     backend_options.raft_address = self().raft_address;
+    backend_options.version = rqlited_version();
+    backend_options.probe = [this](const node::NodeMeta& member, env::Duration timeout, http::ProbeCallback done) {
+        probe_member(member, timeout, std::move(done));
+    };
     backend_ = std::make_unique<http::EngineBackend>(clock_, scheduler_, backend_options);
 
     http::ServiceOptions service_options;
@@ -162,6 +192,8 @@ Status App::start_http() {
     service_options.queue.transaction = flags_.write_queue_tx;
     service_options.rewrite_seed = std::random_device{}();
     service_ = std::make_unique<http::Service>(*backend_, clock_, scheduler_, service_options);
+    service_->set_forwarder(cluster_.get());
+    cluster_->set_service(service_.get());
 
     http::ServerOptions server_options;
     server_options.address = flags_.http_addr;
@@ -179,7 +211,7 @@ void App::open_store_in_background() {
     node::DriverOptions options = driver_options();
     tick_interval_ = options.tick_interval;
     opener_ = std::thread([this, options = std::move(options)]() mutable {
-        auto driver = node::Driver::open(std::move(options), node::Environment{clock_, disk_, *transport_, syncer_});
+        auto driver = node::Driver::open(std::move(options), node::Environment{clock_, disk_, *network_, syncer_});
         boost::asio::post(io_, [this, driver = std::move(driver)]() mutable { on_store_opened(std::move(driver)); });
     });
 }
@@ -190,14 +222,77 @@ void App::on_store_opened(Result<std::unique_ptr<node::Driver>> driver) {
     driver_ = std::move(driver).value();
     if (shutting_down_) return finish_shutdown();
     backend_->attach(*driver_);
-    ticker_ = std::make_unique<io::PeriodicTimer>(io_, tick_interval_, [this] { driver_->tick(); });
+    cluster_->attach(driver_.get());
+    ticker_ = std::make_unique<io::PeriodicTimer>(io_, tick_interval_, [this] {
+        driver_->tick();
+        cluster_->sync_peer_addresses();
+    });
     ticker_->start();
     const raft::NodeStatus status = driver_->raft_status();
     spdlog::info("store open: applied index {}, last log index {}, {} voter(s) and {} non-voter(s) in the configuration",
                  driver_->applied_index().value(), status.last_index.value(), status.config.voters.size(),
                  status.config.learners.size());
+    form_cluster();
+}
+
+void App::form_cluster() {
+    const raft::NodeStatus status = driver_->raft_status();
+    // A brand-new node, or one whose log says it was removed: either may (re)join.
+    const bool member_of_nothing = !status.config.contains(status.id);
+    const bool single_voter = status.config.voters.size() == 1 && status.config.is_voter(status.id);
+    if (!flags_.join.empty() && !member_of_nothing) {
+        if (single_voter && status.config.learners.empty()) {
+            return fatal("this node already leads a single-node cluster (its state is in " + data_directory_ +
+                         ") and cannot join another; start it without -join, or with an empty data directory");
+        }
+        spdlog::info("this node has Raft state of a cluster of {} voter(s) and {} non-voter(s): -join ignored",
+                     status.config.voters.size(), status.config.learners.size());
+        return;
+    }
+    if (!flags_.join.empty()) {
+        JoinPlan plan;
+        plan.self = self();
+        plan.addresses = flags_.join_addresses();
+        plan.voter = !flags_.raft_non_voter;
+        plan.attempts = std::max<std::int64_t>(flags_.join_attempts, 1);
+        plan.interval = flags_.join_interval;
+        if (flags_.bootstrap_expect > 0) {
+            raft_gated_ = true;
+            announcer_ = std::make_unique<Announcer>(
+                *network_, scheduler_, plan, static_cast<std::size_t>(flags_.bootstrap_expect),
+                flags_.bootstrap_expect_timeout, [this] { return cluster_->announced().size(); },
+                [this](const node::NodeMeta& meta) { cluster_->learn_announced(meta); },
+                [this](Status formed) {
+                    if (!formed.ok()) return fatal(formed.error().message());
+                    bootstrap_announced_cluster();
+                });
+            return announcer_->start();
+        }
+        joiner_ = std::make_unique<Joiner>(io_, *network_, scheduler_, plan, [this](Status joined) {
+            if (!joined.ok()) fatal(joined.error().message());
+        });
+        return joiner_->start();
+    }
     // The only voter need not wait an election timeout to lead.
-    if (status.config.voters.size() == 1 && status.config.is_voter(status.id)) driver_->campaign();
+    if (single_voter) driver_->campaign();
+}
+
+// Every node that announced itself (this one included) founds the cluster as a voter. Each founder
+// writes the same founding entry, so they agree without talking first.
+void App::bootstrap_announced_cluster() {
+    std::vector<node::NodeMeta> founders;
+    for (const auto& [id, meta] : cluster_->announced()) founders.push_back(meta);
+    spdlog::info("bootstrapping a cluster of {} voters", founders.size());
+    ticker_->stop();
+    backend_->detach();
+    cluster_->attach(nullptr);
+    std::unique_ptr<node::Driver> unformed = std::move(driver_);
+    if (auto closed = unformed->close(); !closed.ok()) return fatal("closing the store failed: " + closed.error().message());
+    unformed.reset();
+    node::DriverOptions options = driver_options();
+    options.bootstrap = std::move(founders);
+    raft_gated_ = false;
+    on_store_opened(node::Driver::open(std::move(options), node::Environment{clock_, disk_, *network_, syncer_}));
 }
 
 void App::begin_shutdown() {
@@ -205,9 +300,51 @@ void App::begin_shutdown() {
     shutting_down_ = true;
     signals_.cancel();
     // Requests in flight finish (or fail) first; then the engine closes.
-    server_->stop([this] { finish_shutdown(); });
+    leave_cluster_then([this] { server_->stop([this] { finish_shutdown(); }); });
     // A client that never reads its response must not hold the node up for ever.
     scheduler_.after(std::chrono::seconds(10), [this] { finish_shutdown(); });
+}
+
+void App::leave_cluster_then(std::function<void()> next) {
+    if (!driver_ || driver_->members().size() < 2) return next();
+    const std::string self_id = self().id;
+    if (flags_.raft_cluster_remove_shutdown) {
+        spdlog::info("removing this node from the cluster before shutting down");
+        auto removed = [next](const std::string& outcome) {
+            if (!outcome.empty()) spdlog::warn("removing this node failed: {}", outcome);
+            next();
+        };
+        if (driver_->is_leader()) {
+            driver_->remove_member(self_id, [removed](node::Reply reply) { removed(reply.ok() ? "" : reply.message); });
+            return;
+        }
+        const auto leader = driver_->leader();
+        if (!leader) return removed("no leader known");
+        network_->call(leader->raft_address, io::RemoveRequest{self_id}, std::chrono::seconds(5),
+                       [removed](Result<io::ClusterResponse> answer) {
+                           removed(!answer.ok() ? answer.error().message() : answer->error);
+                       });
+        return;
+    }
+    if (!flags_.raft_shutdown_stepdown || !driver_->is_leader()) return next();
+    const raft::NodeStatus status = driver_->raft_status();
+    std::string target;
+    for (const auto& [id, meta] : driver_->members()) {
+        if (id != status.id && status.config.is_voter(id)) target = meta.id;
+    }
+    if (target.empty() || driver_->transfer_leadership(target) != raft::Refusal::none) return next();
+    spdlog::info("handing leadership to {} before shutting down", target);
+    // Wait until someone else leads, at most one election timeout and a bit.
+    auto deadline = clock_.monotonic_now() + flags_.raft_election_timeout * 2 + std::chrono::milliseconds(500);
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [this, deadline, next, poll] {
+        if (!driver_ || !driver_->is_leader() || clock_.monotonic_now() >= deadline) {
+            *poll = nullptr;  // breaks the self-reference
+            return next();
+        }
+        scheduler_.after(std::chrono::milliseconds(10), [poll] { if (*poll) (*poll)(); });
+    };
+    (*poll)();
 }
 
 void App::finish_shutdown() {
@@ -233,12 +370,14 @@ void App::finish_shutdown() {
         spdlog::info("store closed cleanly");
     }
     driver.reset();
+    network_->stop();
     io_.stop();
 }
 
 void App::fatal(const std::string& message) {
     std::fprintf(stderr, "fatal: %s\n", message.c_str());
     exit_code_ = 1;
+    if (network_) network_->stop();
     io_.stop();
 }
 

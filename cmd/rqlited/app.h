@@ -10,15 +10,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "cmd/rqlited/cluster_service.h"
 #include "cmd/rqlited/flags.h"
+#include "cmd/rqlited/joiner.h"
 #include "http/engine_backend.h"
 #include "http/server.h"
 #include "http/service.h"
+#include "io/peer_network.h"
 #include "io/periodic_timer.h"
 #include "io/posix_disk.h"
 #include "io/system_clock.h"
@@ -39,10 +43,17 @@ public:
     int run();
 
 private:
+    Status start_network();
     Status start_http();
     void open_store_in_background();
     void on_store_opened(Result<std::unique_ptr<node::Driver>> driver);
+    // After the store opened: join, wait for -bootstrap-expect peers, or lead a single-node cluster.
+    void form_cluster();
+    void bootstrap_announced_cluster();
+    void probe_member(const node::NodeMeta& member, env::Duration timeout, http::ProbeCallback done);
     void begin_shutdown();
+    // -raft-cluster-remove-shutdown and -raft-shutdown-stepdown, then `next`.
+    void leave_cluster_then(std::function<void()> next);
     void finish_shutdown();
     void fatal(const std::string& message);
 
@@ -58,7 +69,12 @@ private:
     io::PosixDisk disk_;
     io::ThreadSyncer syncer_;
     http::AsioScheduler scheduler_;
-    std::unique_ptr<env::Transport> transport_;
+    std::unique_ptr<io::PeerNetwork> network_;
+    std::unique_ptr<ClusterService> cluster_;
+    std::unique_ptr<Joiner> joiner_;
+    std::unique_ptr<Announcer> announcer_;
+    // While a -bootstrap-expect node waits for its peers, Raft traffic is not for it yet.
+    bool raft_gated_ = false;
     std::unique_ptr<http::EngineBackend> backend_;
     std::unique_ptr<http::Service> service_;
     std::shared_ptr<http::Server> server_;

@@ -399,11 +399,6 @@ Status check_addresses(Flags& flags) {
     return ok_status();
 }
 
-// A join address is a Raft address as rqlite takes it (split as host:port, nothing more), or, in
-// this project, an HTTP API URL (API.md §10.1), which is only tried, and may fail, when joining.
-bool is_http_url(std::string_view address) {
-    return starts_with_ignoring_case(address, "http://") || starts_with_ignoring_case(address, "https://");
-}
 
 Status check_join(const Flags& flags) {
     if (flags.join.empty()) return ok_status();
@@ -578,6 +573,12 @@ std::string_view architecture() {  // Go's GOARCH names
 }
 
 }  // namespace
+
+// A join address is a Raft address as rqlite takes it (split as host:port, nothing more), or, in
+// this project, an HTTP API URL (API.md §10.1), which is only tried, and may fail, when joining.
+bool is_http_url(std::string_view address) {
+    return starts_with_ignoring_case(address, "http://") || starts_with_ignoring_case(address, "https://");
+}
 
 std::vector<std::string> Flags::join_addresses() const {
     std::vector<std::string> addresses;

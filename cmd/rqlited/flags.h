@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -115,6 +116,9 @@ struct Flags {
     // -join split on ',' exactly as rqlite splits it; empty when -join is empty.
     [[nodiscard]] std::vector<std::string> join_addresses() const;
 };
+
+// A join address is a Raft address ("host:port") or, as older rqlite took it, an HTTP API URL.
+[[nodiscard]] bool is_http_url(std::string_view address);
 
 struct ParsedCommandLine {
     // run: start the node with `flags`; version: print version_text() and exit 0; help: -h, -help or

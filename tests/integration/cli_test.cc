@@ -10,23 +10,6 @@
 namespace rq::testing {
 namespace {
 
-struct ProcessRun {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-ProcessRun run_rqlited(const std::string& arguments) {
-    ProcessRun run;
-    FILE* pipe = ::popen((rqlited_binary() + " " + arguments + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
 TEST(CommandLine, NoDataDirectoryIsFatal) {
     const ProcessRun run = run_rqlited("");
     EXPECT_EQ(run.status, 1);
@@ -54,9 +37,25 @@ TEST(CommandLine, VersionPrintsAndExitsZero) {
 
 TEST(CommandLine, FlagsNotYetSupportedAreRefusedNotIgnored) {
     TempDirectory directory;
-    const ProcessRun run = run_rqlited("-join 127.0.0.1:1 " + directory.path());
+    const std::string auth = directory.path() + "/auth.json";
+    std::FILE* file = std::fopen(auth.c_str(), "w");
+    ASSERT_NE(file, nullptr);
+    std::fputs(R"j([{"username": "u", "password": "p", "perms": ["all"]}])j", file);
+    std::fclose(file);
+    const ProcessRun run = run_rqlited("-auth " + auth + " " + directory.path() + "/data");
     EXPECT_EQ(run.status, 1);
-    EXPECT_NE(run.output.find("fatal: joining a cluster (-join) is not supported"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("fatal: authentication (-auth) and TLS"), std::string::npos) << run.output;
+}
+
+TEST(CommandLine, JoinWithNobodyThereFailsAfterItsAttempts) {
+    TempDirectory directory;
+    const std::string flags = "-http-addr 127.0.0.1:" + std::to_string(free_port()) + " -raft-addr 127.0.0.1:" +
+                              std::to_string(free_port()) + " -join 127.0.0.1:" + std::to_string(free_port()) +
+                              " -join-attempts 2 -join-interval 100ms ";
+    const ProcessRun run = run_rqlited(flags + directory.path());
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.output.find("fatal: failed to join cluster at 127.0.0.1:"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("after 2 attempt(s)"), std::string::npos) << run.output;
 }
 
 }  // namespace

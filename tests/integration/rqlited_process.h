@@ -49,6 +49,9 @@ public:
 
     [[nodiscard]] unsigned short http_port() const { return http_port_; }
     [[nodiscard]] std::string http_address() const { return "127.0.0.1:" + std::to_string(http_port_); }
+    [[nodiscard]] std::string raft_address() const { return "127.0.0.1:" + std::to_string(raft_port_); }
+    // The flags of the next start() (a restart without -join, say); ports and directory stay.
+    void set_extra_flags(std::vector<std::string> flags) { extra_flags_ = std::move(flags); }
     [[nodiscard]] std::string log() const;  // what it wrote on stderr so far
     HttpClient& client() { return client_; }
 
@@ -63,5 +66,13 @@ private:
 
 // The path of the rqlited binary under test (from the build).
 std::string rqlited_binary();
+
+struct ProcessRun {
+    int status = -1;     // exit status; -1 when killed by a signal
+    std::string output;  // stdout and stderr together
+};
+
+// Runs `rqlited <arguments>` (a shell word list) to its end.
+ProcessRun run_rqlited(const std::string& arguments);
 
 }  // namespace rq::testing
