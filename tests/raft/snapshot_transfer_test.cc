@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "base/assert.h"
 #include "raft/testing/cluster.h"
 
 namespace rq::raft {
@@ -92,6 +94,91 @@ TEST(SnapshotTransfer, CompletesAfterADelayedDuplicateFirstChunkAndALostResendRe
     EXPECT_TRUE(transfer.caught_up()) << "follower 2 applied only up to "
                                       << transfer.cluster.member(NodeId(2)).state.index << " of "
                                       << transfer.snapshot_index;
+}
+
+// The leader's window in small_chunks(): 32 bytes in flight, 2 chunks of 16.
+constexpr std::size_t window_chunks = 2;
+
+std::size_t count_rewinds_from(const std::vector<Message>& messages, NodeId from) {
+    std::size_t count = 0;
+    for (const Message& message : messages) {
+        const SnapshotResponse* response = response_from(message, from);
+        if (response && response->rewind) ++count;
+    }
+    return count;
+}
+
+std::size_t count_chunks_to(const std::vector<Message>& messages, NodeId to) {
+    std::size_t count = 0;
+    for (const Message& message : messages) count += chunk_to(message, to) ? 1u : 0u;
+    return count;
+}
+
+// Runs the transfer until the leader sends its first chunk, delivering everything, and returns
+// that chunk once follower 2 has taken it (and its acknowledgement is queued in the outbox).
+Message first_chunk_taken(Transfer& transfer) {
+    std::optional<Message> first;
+    auto network = [&](const Message& message) {
+        const SnapshotChunk* chunk = chunk_to(message, NodeId(2));
+        if (chunk && chunk->offset == 0 && !first) first = message;
+        transfer.cluster.deliver(message);
+    };
+    for (int i = 0; i < 50 && !first; ++i) transfer.round(network);
+    RQ_ASSERT(first.has_value(), "the leader never sent a snapshot chunk");
+    (void)transfer.cluster.process_ready(NodeId(2));
+    return *first;
+}
+
+// Regression (the simulator's message storm, seed 23 with 512-byte chunks): the network delivered
+// chunks late or twice, and the follower answered every chunk it already held with a rewind. A
+// burst of copies of one chunk must not become a burst of rewinds: one answer says where we are.
+TEST(SnapshotTransfer, ABurstOfDuplicateChunksIsAnsweredWithOneRewind) {
+    Transfer transfer;
+    const Message first = first_chunk_taken(transfer);
+    (void)transfer.cluster.take_outbox();
+    for (int copy = 0; copy < 5; ++copy) transfer.cluster.deliver(first);
+    (void)transfer.cluster.process_ready(NodeId(2));
+    EXPECT_EQ(count_rewinds_from(transfer.cluster.take_outbox(), NodeId(2)), 1u);
+}
+
+// Regression (same storm, the leader's side): every rewind reset the leader's window and resent
+// all of it, so copies of one rewind multiplied the chunks in flight, each copy of a chunk earned
+// another rewind, and the count doubled every round trip. Copies of one rewind resend one window.
+TEST(SnapshotTransfer, ABurstOfDuplicateRewindsResendsOneWindow) {
+    Transfer transfer;
+    const Message first = first_chunk_taken(transfer);
+    transfer.cluster.deliver(first);  // a late copy: the follower asks for offset 16 by a rewind
+    (void)transfer.cluster.process_ready(NodeId(2));
+    std::optional<Message> rewind;
+    for (const Message& message : transfer.cluster.take_outbox()) {
+        const SnapshotResponse* response = response_from(message, NodeId(2));
+        if (response && response->rewind) rewind = message;
+        else transfer.cluster.deliver(message);  // the plain acknowledgement of offset 16, and the rest
+    }
+    ASSERT_TRUE(rewind.has_value()) << "the follower did not answer the duplicate chunk";
+    (void)transfer.cluster.process_ready(NodeId(1));
+    (void)transfer.cluster.take_outbox();
+    for (int copy = 0; copy < 5; ++copy) transfer.cluster.deliver(*rewind);
+    (void)transfer.cluster.process_ready(NodeId(1));
+    EXPECT_LE(count_chunks_to(transfer.cluster.take_outbox(), NodeId(2)), window_chunks);
+}
+
+// Regression, end to end: a network that delivers every chunk twice. The transfer completes and
+// the chunks sent stay within a small multiple of the snapshot's 7 chunks (before the fix, the
+// rewinds multiplied them without bound).
+TEST(SnapshotTransfer, ANetworkDuplicatingEveryChunkDoesNotMultiplyThem) {
+    Transfer transfer;
+    std::size_t chunks = 0;
+    auto network = [&](const Message& message) {
+        transfer.cluster.deliver(message);
+        if (chunk_to(message, NodeId(2))) {
+            ++chunks;
+            transfer.cluster.deliver(message);
+        }
+    };
+    for (int i = 0; i < 200 && !transfer.caught_up(); ++i) transfer.round(network);
+    EXPECT_TRUE(transfer.caught_up());
+    EXPECT_LE(chunks, 4u * 7u) << "chunks sent for a snapshot of 7";
 }
 
 }  // namespace
