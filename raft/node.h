@@ -129,9 +129,12 @@ private:
         struct IncomingSnapshot {
             SnapshotMetadata metadata;
             std::uint64_t next_offset = 0;
-            // Asked for a resend from a gap: further chunks past it are ignored until the resend
-            // comes or the next heartbeat (the request may have been lost).
-            bool rewind_requested = false;
+            // Asked for a resend from next_offset after a gap, and after a chunk we hold: further
+            // such chunks are ignored until the transfer moves on or the next heartbeat (the
+            // request may have been lost). Kept apart so a resend from below us is answered even
+            // while a gap report is pending (the leader missed our acknowledgement).
+            bool gap_reported = false;
+            bool held_chunk_reported = false;
         };
         std::optional<IncomingSnapshot> incoming_snapshot;
     };

@@ -54,6 +54,7 @@ void Node::on_snapshot_stalled(NodeId to, Progress& progress) {
         progress.snapshot_stalled_heartbeats = 0;
         progress.snapshot_sent_offset = progress.snapshot_acked_offset;
         progress.snapshot_sent_last = false;
+        progress.snapshot_resent_from = progress.snapshot_acked_offset;
     }
     send_snapshot_chunks(to, progress);
 }
@@ -82,25 +83,28 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
     // it is a late duplicate (or the leader starting over), and as the leader's snapshot bytes do
     // not change within a term we keep what we hold and answer with where we are (below).
     if (chunk.offset == 0 && (!incoming || incoming->metadata != snapshot)) {
-        incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false};
+        incoming = FollowerRole::IncomingSnapshot{snapshot, 0, false, false};
     }
     if (!incoming || incoming->metadata != snapshot || chunk.offset != incoming->next_offset) {
-        // Out of order. A chunk we already hold (the leader missed our acknowledgement) is always
-        // answered with the offset we expect. A gap (a chunk was lost) is answered once; further
-        // chunks past the gap are ignored until the resend arrives or a heartbeat re-arms the
-        // answer (see rearm_snapshot_gap_report), so a window of them does not trigger a window
-        // of rewinds.
+        // Out of order: a gap (a chunk was lost) or a chunk we already hold (a copy, or the leader
+        // missed our acknowledgement). Each kind is answered with the offset we expect, once:
+        // further chunks of that kind are ignored until the transfer moves on or a heartbeat
+        // re-arms the answer (see rearm_snapshot_gap_report). Answering every one would let a
+        // window of copies earn a window of rewinds, each resending a window: the count doubled
+        // every round trip (the simulator's message storm, seed 23 with 512-byte chunks).
         const bool same = incoming && incoming->metadata == snapshot;
         const std::uint64_t expected = same ? incoming->next_offset : 0;
-        if (chunk.offset > expected) {
-            if (same && incoming->rewind_requested) return;
-            if (same) incoming->rewind_requested = true;
+        if (same) {
+            bool& reported = chunk.offset > expected ? incoming->gap_reported : incoming->held_chunk_reported;
+            if (reported) return;
+            reported = true;
         }
         send(message.from, SnapshotResponse{snapshot.index, expected, false, true, false, {}});
         return;
     }
     incoming->next_offset += chunk.data.size();
-    incoming->rewind_requested = false;
+    incoming->gap_reported = false;
+    incoming->held_chunk_reported = false;
     const std::uint64_t next_offset = incoming->next_offset;
     snapshot_chunks_to_persist_.push_back(chunk);
     if (!chunk.is_last()) {
@@ -113,15 +117,17 @@ void Node::on_snapshot_chunk(const Message& message, const SnapshotChunk& chunk)
     send(message.from, SnapshotResponse{snapshot.index, next_offset, true, false, false, snapshot.index});
 }
 
-// A heartbeat from the leader: if we asked for a resend from a gap and are still waiting, the
-// request may have been lost. The leader's stall resend starts from its last acknowledged offset,
-// which can lie past our gap (it counted bytes we have since lost: a restarted transfer, a stale
-// acknowledgement), so the next chunk past the gap must be answered again or the transfer stalls
-// forever. One answer per heartbeat still keeps a window of chunks from causing a window of
-// rewinds.
+// A heartbeat from the leader: if we asked for a resend (after a gap, or after a chunk we hold) and
+// are still waiting, the request may have been lost. The leader's stall resend starts from its last
+// acknowledged offset, which can lie past our gap (it counted bytes we have since lost: a restarted
+// transfer, a stale acknowledgement), so the next chunk past the gap must be answered again or the
+// transfer stalls forever. One answer per heartbeat still keeps a window of chunks from causing a
+// window of rewinds.
 void Node::rearm_snapshot_gap_report() {
     auto& incoming = std::get<FollowerRole>(role_).incoming_snapshot;
-    if (incoming) incoming->rewind_requested = false;
+    if (!incoming) return;
+    incoming->gap_reported = false;
+    incoming->held_chunk_reported = false;
 }
 
 void Node::on_snapshot_response(const Message& message, const SnapshotResponse& response) {
@@ -135,11 +141,20 @@ void Node::on_snapshot_response(const Message& message, const SnapshotResponse& 
         maybe_send_append(message.from, true);
         return;
     }
-    progress.snapshot_acked_offset = std::max(progress.snapshot_acked_offset, response.next_offset);
-    if (response.rewind) {
+    if (!response.rewind) {
+        progress.snapshot_acked_offset = std::max(progress.snapshot_acked_offset, response.next_offset);
+    } else {
+        // A rewind to where we last resent from, with nothing acknowledged past it since, asks for
+        // chunks already on their way (a copy of the rewind, or one the follower sent before our
+        // resend reached it). Resending the window for each would double the chunks in flight
+        // every round trip. A resend that is lost after all is retried by the stall check.
+        const bool already_resent = progress.snapshot_resent_from == response.next_offset &&
+                                    progress.snapshot_acked_offset == response.next_offset;
+        if (already_resent) return;
         progress.snapshot_acked_offset = response.next_offset;
         progress.snapshot_sent_offset = response.next_offset;
         progress.snapshot_sent_last = false;
+        progress.snapshot_resent_from = response.next_offset;
     }
     send_snapshot_chunks(message.from, progress);
 }

@@ -78,6 +78,7 @@ void Progress::become_snapshot(Index index) {
     snapshot_acked_at_last_heartbeat = 0;
     snapshot_stalled_heartbeats = 0;
     snapshot_sent_last = false;
+    snapshot_resent_from.reset();
 }
 
 bool Progress::maybe_update(Index index) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 
 #include "raft/types.h"
 
@@ -63,6 +64,9 @@ struct Progress {
     std::uint64_t snapshot_acked_at_last_heartbeat = 0;
     std::uint32_t snapshot_stalled_heartbeats = 0;  // heartbeat replies without transfer progress
     bool snapshot_sent_last = false;
+    // Where the leader last resent from (a rewind or a stall). A rewind back to it, with nothing
+    // acknowledged past it since, asks for chunks already on their way and is ignored.
+    std::optional<std::uint64_t> snapshot_resent_from;
 
     [[nodiscard]] bool paused() const;
 
