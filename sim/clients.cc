@@ -29,6 +29,7 @@ Clients::Clients(World& world, Cluster& cluster, Workload& workload, Recorder& r
     for (std::size_t i = 0; i < options_.count; ++i) {
         Client client;
         client.process = static_cast<check::ProcessId>(i);
+        client.follows_leader = options_.some_follow_leader && i % 2 == 1;
         clients_.push_back(client);
     }
 }
@@ -63,13 +64,20 @@ void Clients::issue(std::size_t index) {
     client.busy = true;
     const std::uint64_t serial = ++client.serial;
     recorder_.invoke(client.process, now_us(), client.request.f, client.request.key, client.request.input, level);
-    const std::vector<std::size_t> members = cluster_.members();
-    const std::size_t node = members.empty() ? random_.below(cluster_.founders()) : members[random_.below(members.size())];
-    send(index, serial, node, 0);
+    send(index, serial, choose_node(client), 0);
     world_.after(options_.timeout, event_tag(EventKind::client, index), [this, index, serial] {
         Client& c = clients_[index];
-        if (c.busy && c.serial == serial) finish(index, check::Outcome::unknown, {}, "client timeout");
+        if (c.busy && c.serial == serial) {
+            c.leader.reset();  // no answer: look elsewhere next time
+            finish(index, check::Outcome::unknown, {}, "client timeout");
+        }
     });
+}
+
+std::size_t Clients::choose_node(Client& client) {
+    if (client.follows_leader && client.leader) return *client.leader;
+    const std::vector<std::size_t> members = cluster_.members();
+    return members.empty() ? random_.below(cluster_.founders()) : members[random_.below(members.size())];
 }
 
 void Clients::send(std::size_t index, std::uint64_t serial, std::size_t node, int hops) {
@@ -87,7 +95,9 @@ void Clients::arrive(std::size_t index, std::uint64_t serial, std::size_t node, 
         const Duration back = cluster_.network().latency(node, cluster_.size());
         world_.after(back, event_tag(EventKind::client, index), [this, index, serial] {
             Client& c = clients_[index];
-            if (c.busy && c.serial == serial) finish(index, check::Outcome::fail, {}, "connection refused");
+            if (!c.busy || c.serial != serial) return;
+            c.leader.reset();
+            finish(index, check::Outcome::fail, {}, "connection refused");
         });
         return;
     }
@@ -113,12 +123,19 @@ void Clients::arrive(std::size_t index, std::uint64_t serial, std::size_t node, 
 void Clients::on_reply(std::size_t index, std::uint64_t serial, std::size_t node, int hops, const node::Reply& reply) {
     Client& client = clients_[index];
     if (!client.busy || client.serial != serial) return;  // timed out already
-    (void)node;
     if (reply.failure == node::Failure::not_leader && reply.leader && hops < 3) {
         if (const auto leader = cluster_.index_of(reply.leader->id)) {
+            client.leader = *leader;
             send(index, serial, *leader, hops + 1);
             return;
         }
+    }
+    // A node that served a write or a read above none acted as the leader; one that failed the
+    // request is no longer believed to be it.
+    if (reply.ok() && (client.request.write || client.request.level != node::ReadLevel::none)) {
+        client.leader = node;
+    } else if (!reply.ok()) {
+        client.leader.reset();
     }
     if (!reply.ok()) {
         finish(index, outcome_of(reply.failure), {}, node::failure_name(reply.failure));

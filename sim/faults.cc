@@ -73,6 +73,8 @@ bool FaultInjector::apply(const FaultEvent& event) {
         case FaultKind::add_member: return add_member(event);
         case FaultKind::remove_member: return remove_member(event);
         case FaultKind::transfer: return transfer(event);
+        case FaultKind::stall: return stall(event);
+        case FaultKind::rejoin: return rejoin(event);
     }
     return false;
 }
@@ -120,9 +122,10 @@ bool FaultInjector::sector_rot(const FaultEvent& event) {
     std::vector<std::string> files;
     list_files(p.disk(), p.options().data_directory, files);
     Random choice(static_cast<std::uint64_t>(event.amount));
-    // Only bytes that are there: a file with data in it.
+    // Only bytes that are there: a file with data in it (mode=snapshot: a snapshot file).
     std::vector<std::pair<std::string, std::uint64_t>> candidates;
     for (const std::string& path : files) {
+        if (event.mode == "snapshot" && !path.ends_with(".snap")) continue;
         auto file = p.disk().open(path, env::OpenMode::read_only);
         if (!file.ok()) continue;
         auto size = (*file)->size();
@@ -202,10 +205,49 @@ bool FaultInjector::transfer(const FaultEvent& event) {
            raft::Refusal::none;
 }
 
+bool FaultInjector::stall(const FaultEvent& event) {
+    const auto leader = cluster_.leader();
+    if (!leader || stalled_) return false;
+    stalled_ = *leader;
+    rejoined_ = {};
+    Network& network = cluster_.network();
+    for (std::size_t other = 0; other < cluster_.size(); ++other) {
+        if (other == *leader) continue;
+        network.clog(*leader, other);
+        network.clog(other, *leader);
+    }
+    if (event.mode == "pause") cluster_.process(*leader).pause();
+    if (trace_) trace_("stall " + cluster_.process(*leader).id());
+    return true;
+}
+
+bool FaultInjector::rejoin(const FaultEvent& event) {
+    if (!stalled_) return false;
+    const std::size_t node = *stalled_;
+    if (event.mode == "resume") {
+        Process& p = cluster_.process(node);
+        if (!p.paused()) return false;
+        p.resume();
+        return true;
+    }
+    const bool out = event.mode == "out";
+    if (!out && event.mode != "in") return false;
+    Network& network = cluster_.network();
+    for (std::size_t other = 0; other < cluster_.size(); ++other) {
+        if (other == node) continue;
+        if (out) network.unclog(node, other);
+        else network.unclog(other, node);
+    }
+    (out ? rejoined_.first : rejoined_.second) = true;
+    if (rejoined_.first && rejoined_.second) stalled_.reset();  // the next stall may come
+    return true;
+}
+
 void FaultInjector::heal_all() {
     Network& network = cluster_.network();
     network.heal_cuts();
     network.unclog_all();
+    stalled_.reset();
     network.set_loss(0, 0);
     for (std::size_t i = 0; i < cluster_.size(); ++i) {
         Process& p = cluster_.process(i);

@@ -46,6 +46,8 @@ private:
     bool add_member(const FaultEvent& event);
     bool remove_member(const FaultEvent& event);
     bool transfer(const FaultEvent& event);
+    bool stall(const FaultEvent& event);
+    bool rejoin(const FaultEvent& event);
 
     World& world_;
     Cluster& cluster_;
@@ -53,6 +55,8 @@ private:
     Trace trace_;
     FaultCounts counts_;
     std::uint64_t membership_ok_ = 0;
+    std::optional<std::size_t> stalled_;  // the leader the last stall cut off (rejoin acts on it)
+    std::pair<bool, bool> rejoined_;      // its links unclogged: out, in
     // The leader (index, generation) a membership change was handed to: one change at a time, until
     // its reply or that leader's process dies (replies of dead processes never come).
     std::optional<std::pair<std::size_t, std::uint64_t>> membership_owner_;

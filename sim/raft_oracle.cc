@@ -74,7 +74,12 @@ std::optional<std::string> RaftOracle::check_replicas() {
         if (!p.up() || p.driver()->failure()) continue;
         const raft::Index applied = p.driver()->applied_index();
         auto hash = p.driver()->store().content_hash();
-        if (!hash.ok()) continue;
+        if (!hash.ok()) {
+            // A running node whose database cannot be read holds no replica at all: rotten bytes
+            // got past the checksums (it must stop or repair instead).
+            return "replica agreement: " + p.id() + " applied index " + std::to_string(applied.value()) +
+                   " but cannot read its database: " + hash.error().message();
+        }
         const auto [it, inserted] = by_index.emplace(applied, std::make_pair(i, *hash));
         if (inserted) continue;
         ++replica_comparisons_;

@@ -6,7 +6,7 @@
 //                         re-checked from scratch for a restarted process, whose log was recovered);
 //   log matching        - two logs agreeing at an index agree on everything before it (periodic);
 //   replica agreement   - running replicas at the same applied index hold identical databases
-//                         (content hash; periodic).
+//                         (content hash; periodic), and every running replica can read its own.
 // Each check returns a description of the first violation, or nothing.
 
 #include <cstdint>

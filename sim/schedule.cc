@@ -12,10 +12,12 @@ constexpr const char* kind_names[fault_kind_count] = {
     "crash",      "restart",    "pause",      "resume",     "partition",   "heal",
     "clog",       "unclog",     "loss",       "disk_error", "disk_full",   "disk_free",
     "sector_rot", "clock_jump", "clock_drift", "add_member", "remove_member", "transfer",
+    "stall",      "rejoin",
 };
 
 constexpr const char* family_names[fault_family_count] = {
     "crash", "pause", "partition", "oneway", "clog", "loss", "disk", "full", "rot", "clock", "membership", "transfer",
+    "stall",
 };
 
 Result<std::int64_t> parse_int(std::string_view text, std::string_view what) {
@@ -144,7 +146,9 @@ std::string fault_families_text(const FaultFamilies& families) {
 std::string fault_event_to_text(const FaultEvent& event) {
     std::string out = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(event.at).count()) + " " +
                       fault_kind_name(event.kind);
-    const bool has_node = event.kind != FaultKind::partition && event.kind != FaultKind::heal && event.kind != FaultKind::loss;
+    const bool has_node = event.kind != FaultKind::partition && event.kind != FaultKind::heal &&
+                          event.kind != FaultKind::loss && event.kind != FaultKind::stall &&
+                          event.kind != FaultKind::rejoin;
     if (has_node) out += " node=" + std::to_string(event.node + 1);
     if (event.kind == FaultKind::clog || event.kind == FaultKind::unclog) out += " peer=" + std::to_string(event.peer + 1);
     if (!event.mode.empty()) out += " mode=" + event.mode;

@@ -44,8 +44,10 @@ enum class FaultKind : std::uint8_t {
     add_member,     // node; mode voter|nonvoter
     remove_member,  // node
     transfer,       // node: the leader hands leadership to it
+    stall,          // the leader (resolved at run time) is cut off: its links clog both ways; mode pause|run
+    rejoin,         // the stalled node: mode resume (its process) | out (what it sent) | in (what was sent to it)
 };
-inline constexpr std::size_t fault_kind_count = 18;
+inline constexpr std::size_t fault_kind_count = 20;
 const char* fault_kind_name(FaultKind kind);
 
 struct FaultEvent {
@@ -67,9 +69,9 @@ using Schedule = std::vector<FaultEvent>;
 
 // The fault families `--faults` names; "all" is every one.
 enum class FaultFamily : std::uint8_t {
-    crash, pause, partition, oneway, clog, loss, disk, full, rot, clock, membership, transfer
+    crash, pause, partition, oneway, clog, loss, disk, full, rot, clock, membership, transfer, stall
 };
-inline constexpr std::size_t fault_family_count = 12;
+inline constexpr std::size_t fault_family_count = 13;
 const char* fault_family_name(FaultFamily family);
 using FaultFamilies = std::vector<FaultFamily>;
 // "crash,partition,disk" or "all" or "none".

@@ -51,6 +51,7 @@ private:
             case FaultFamily::clock: return clock(t);
             case FaultFamily::membership: return membership(t);
             case FaultFamily::transfer: return add({t, FaultKind::transfer, any_node()});
+            case FaultFamily::stall: return stall(t);
         }
     }
 
@@ -189,11 +190,39 @@ private:
         // Rot is found when the bytes are read: on recovery. So the machine restarts soon after.
         FaultEvent event{t, FaultKind::sector_rot, rot_node_};
         event.amount = static_cast<std::int64_t>(random_.next_u64() >> 1);
+        // Half the time in a snapshot file: the largest, longest-lived files, and the ones a restart
+        // loads whole and a leader sends to a follower that fell behind.
+        if (random_.chance(1, 2)) event.mode = "snapshot";
         add(event);
         FaultEvent crash{t + milliseconds(random_.between(0, 2000)), FaultKind::crash, rot_node_};
         crash.mode = "kill";
         add(crash);
         add({std::max(end, crash.at), FaultKind::restart, rot_node_});
+    }
+
+    // The leader stalls: cut off from the other nodes (its links clog both ways, so what it sends and
+    // what is sent to it is held, as behind a congested switch), and usually frozen too (a GC pause,
+    // a VM migration) for long enough that the others elect a new leader. Clients still reach it. It
+    // resumes still cut off, believing it leads, then its links unclog one direction at a time, in
+    // either order: its old-term messages reach nodes that moved on, or theirs reach it first.
+    // One stall at a time: a second would cut off the new leader while the old one is still out.
+    void stall(Duration t) {
+        if (t < stall_over_) return;
+        FaultEvent event{t, FaultKind::stall};
+        event.mode = random_.chance(2, 3) ? "pause" : "run";
+        add(event);
+        Duration at = t + milliseconds(random_.between(2500, 4500));
+        FaultEvent resume{at, FaultKind::rejoin};
+        resume.mode = "resume";
+        if (event.mode == "pause") add(resume);
+        const bool out_first = random_.chance(1, 2);
+        for (const char* direction : {out_first ? "out" : "in", out_first ? "in" : "out"}) {
+            at += milliseconds(random_.between(50, 2000));
+            FaultEvent rejoin{at, FaultKind::rejoin};
+            rejoin.mode = direction;
+            add(rejoin);
+        }
+        stall_over_ = at;
     }
 
     void clock(Duration t) {
@@ -226,6 +255,7 @@ private:
     Random random_;
     const ScheduleShape& shape_;
     std::size_t rot_node_ = 0;
+    Duration stall_over_{0};  // when the last stall's node has rejoined
     Schedule schedule_;
 };
 
