@@ -1,6 +1,7 @@
 #include "sim/history_oracle.h"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "check/report.h"
@@ -38,30 +39,59 @@ const check::Value* written_value(const check::Operation& op) {
 // and the read does not reflect it: for a register, the value read was overwritten by then (every
 // value is written once, so the read's value comes from one write, which completed before that
 // overwrite began) or nothing had been written; for a list, an acknowledged append is missing.
-// A lower bound on staleness, in linear time per read, instead of a search per read.
-bool provably_stale(const std::vector<check::Operation>& ops, const check::Operation& read) {
-    if (read.output.is_list()) {
+// A lower bound on staleness. Each key's writes are indexed once (KeyWrites), so a read costs a
+// binary search and a lookup instead of a pass over the key's history.
+class KeyWrites {
+public:
+    explicit KeyWrites(const std::vector<check::Operation>& ops) {
+        std::vector<const check::Operation*> effective;
         for (const check::Operation& op : ops) {
-            if (op.f != "append" || !took_effect(op) || op.complete_event >= read.invoke_event) continue;
-            const auto& seen = read.output.as_list();
-            if (std::find(seen.begin(), seen.end(), op.input) == seen.end()) return true;
+            const check::Value* value = written_value(op);
+            if (value && op.outcome != check::Outcome::fail) source_[value->to_json()] = &op;
+            if (!took_effect(op)) continue;
+            effective.push_back(&op);
+            if (op.f == "append") appends_.emplace(op.input.to_json(), &op);
         }
-        return false;
+        std::sort(effective.begin(), effective.end(),
+                  [](const check::Operation* a, const check::Operation* b) { return a->complete_event < b->complete_event; });
+        for (const check::Operation* op : effective) {
+            completed_.push_back(op->complete_event);
+            latest_invoke_.push_back(std::max(latest_invoke_.empty() ? 0 : latest_invoke_.back(), op->invoke_event));
+        }
     }
-    const check::Operation* source = nullptr;  // the operation that wrote the value read
-    for (const check::Operation& op : ops) {
-        const check::Value* value = written_value(op);
-        if (value && !read.output.is_null() && *value == read.output && op.outcome != check::Outcome::fail) source = &op;
+
+    [[nodiscard]] bool provably_stale(const check::Operation& read) const {
+        // Effective writes that completed before the read began: the first `before` of them.
+        const auto before = static_cast<std::size_t>(
+            std::lower_bound(completed_.begin(), completed_.end(), read.invoke_event) - completed_.begin());
+        if (read.output.is_list()) return list_stale(read, before);
+        const auto found = read.output.is_null() ? source_.end() : source_.find(read.output.to_json());
+        if (!read.output.is_null() && found == source_.end()) return true;  // a value nobody wrote
+        if (before == 0) return false;
+        if (found == source_.end()) return true;  // read nothing, after a write completed
+        // Overwritten for sure: a write that began after the source completed finished before the read.
+        const check::Operation& source = *found->second;
+        return source.outcome == check::Outcome::ok && latest_invoke_[before - 1] > source.complete_event;
     }
-    if (!read.output.is_null() && !source) return true;  // a value nobody wrote
-    for (const check::Operation& op : ops) {
-        if (!took_effect(op) || op.complete_event >= read.invoke_event) continue;
-        // Overwritten for sure: op began after the source completed (or there was no source).
-        if (!source) return true;
-        if (source->outcome == check::Outcome::ok && op.invoke_event > source->complete_event) return true;
+
+private:
+    // Stale when fewer of the acknowledged appends completed before the read are in it than there are.
+    [[nodiscard]] bool list_stale(const check::Operation& read, std::size_t before) const {
+        std::set<std::string> seen;
+        for (const check::Value& value : read.output.as_list()) seen.insert(value.to_json());
+        std::size_t reflected = 0;
+        for (const std::string& value : seen) {
+            const auto [first, last] = appends_.equal_range(value);
+            for (auto it = first; it != last; ++it) reflected += it->second->complete_event < read.invoke_event;
+        }
+        return reflected < before;
     }
-    return false;
-}
+
+    std::map<std::string, const check::Operation*> source_;  // value -> the last operation that wrote it
+    std::multimap<std::string, const check::Operation*> appends_;
+    std::vector<std::size_t> completed_;      // complete events of effective writes, ascending
+    std::vector<std::size_t> latest_invoke_;  // the latest invoke event among the first i + 1 of them
+};
 
 bool is_weak_read(const Recorder& recorder, const check::Operation& op) {
     const auto level = recorder.level_of(op.invoke_event);
@@ -108,11 +138,12 @@ HistoryVerdict check_history(const Recorder& recorder, const check::Model& model
         }
     }
     for (auto& [key, weak] : weak_by_key) {
+        const KeyWrites writes(strong_by_key[key]);
         for (const check::Operation& read : weak) {
             if (read.outcome != check::Outcome::ok) continue;
             const char* level = read_level_name(*recorder.level_of(read.invoke_event));
             ++verdict.checked_reads[level];
-            if (provably_stale(strong_by_key[key], read)) ++verdict.stale_reads[level];
+            if (writes.provably_stale(read)) ++verdict.stale_reads[level];
         }
     }
     return verdict;
