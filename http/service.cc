@@ -177,11 +177,12 @@ bool Service::forward_to_leader(const ContextPtr& context) {
     counters_.add("forwarded_requests");
     std::weak_ptr<bool> alive = alive_;
     const env::Duration timeout = context->params.duration("timeout", std::chrono::seconds(30));
-    forwarder_->forward(context->request, timeout, [alive, context](HttpResponse response) {
+    forwarder_->forward(context->request, timeout, [this, alive, context](Result<HttpResponse> response) {
         if (alive.expired() || context->answered) return;
+        if (!response.ok()) return finish(context, text_error(503, response.error().message()));
         // The leader's answer carries its own common headers: relayed as it is.
         context->answered = true;
-        context->respond(std::move(response));
+        context->respond(std::move(response).value());
     });
     return true;
 }

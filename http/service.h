@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/random.h"
+#include "base/result.h"
 #include "env/clock.h"
 #include "http/backend.h"
 #include "http/request_parser.h"
@@ -74,9 +75,10 @@ struct ServiceOptions {
 class Forwarder {
 public:
     virtual ~Forwarder() = default;
-    // `respond` runs exactly once on the event loop: the leader's answer, or a 503 saying why the
-    // leader could not be reached within `timeout`.
-    virtual void forward(const HttpRequest& request, env::Duration timeout, Responder respond) = 0;
+    using Done = std::function<void(Result<HttpResponse>)>;
+    // `done` runs exactly once on the event loop: the leader's answer, or why the leader could not be
+    // reached within `timeout` (the service answers that with a 503).
+    virtual void forward(const HttpRequest& request, env::Duration timeout, Done done) = 0;
 };
 
 // HTTP-side counters that rqlite exposes in the "http" expvar map.

@@ -327,24 +327,17 @@ void App::leave_cluster_then(std::function<void()> next) {
         return;
     }
     if (!flags_.raft_shutdown_stepdown || !driver_->is_leader()) return next();
-    const raft::NodeStatus status = driver_->raft_status();
-    std::string target;
-    for (const auto& [id, meta] : driver_->members()) {
-        if (id != status.id && status.config.is_voter(id)) target = meta.id;
-    }
-    if (target.empty() || driver_->transfer_leadership(target) != raft::Refusal::none) return next();
-    spdlog::info("handing leadership to {} before shutting down", target);
-    // Wait until someone else leads, at most one election timeout and a bit.
-    auto deadline = clock_.monotonic_now() + flags_.raft_election_timeout * 2 + std::chrono::milliseconds(500);
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [this, deadline, next, poll] {
-        if (!driver_ || !driver_->is_leader() || clock_.monotonic_now() >= deadline) {
-            *poll = nullptr;  // breaks the self-reference
-            return next();
+    spdlog::info("handing leadership to another voter before shutting down");
+    // POST /leader's step-down: any other voter, waiting until it leads, at most two election
+    // timeouts and a bit.
+    http::Forwarding wait;
+    wait.timeout = flags_.raft_election_timeout * 2 + std::chrono::milliseconds(500);
+    backend_->step_down("", true, wait, [next](http::Outcome<http::Done> outcome) {
+        if (const auto* error = std::get_if<http::EngineError>(&outcome)) {
+            spdlog::warn("leadership transfer before shutdown: {}", error->message);
         }
-        scheduler_.after(std::chrono::milliseconds(10), [poll] { if (*poll) (*poll)(); });
-    };
-    (*poll)();
+        next();
+    });
 }
 
 void App::finish_shutdown() {

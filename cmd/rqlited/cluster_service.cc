@@ -11,15 +11,6 @@ io::ClusterResponse error_response(std::string message) {
     return response;
 }
 
-http::HttpResponse unavailable(const std::string& message) {
-    http::HttpResponse response;
-    response.status = 503;
-    response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    response.body = message + "\n";
-    return response;
-}
-
 }  // namespace
 
 ClusterService::ClusterService(io::PeerNetwork& network, node::NodeMeta self, std::string version)
@@ -147,22 +138,22 @@ void ClusterService::relay(const io::ForwardRequest& request, io::ClusterRespond
     });
 }
 
-void ClusterService::forward(const http::HttpRequest& request, env::Duration timeout, http::Responder respond) {
+void ClusterService::forward(const http::HttpRequest& request, env::Duration timeout, Done done) {
     const auto leader = driver_ != nullptr ? driver_->leader() : std::nullopt;
-    if (!leader || leader->id == self_.id) return respond(unavailable("leader not found"));
+    if (!leader || leader->id == self_.id) return done(Error(ErrorCode::closed, "leader not found"));
     io::ForwardRequest forwarded{request.method, request.target, request.content_type, request.authorization, request.body};
     network_.call(leader->raft_address, std::move(forwarded), timeout,
-                  [leader = *leader, respond = std::move(respond)](Result<io::ClusterResponse> answer) {
+                  [leader = *leader, done = std::move(done)](Result<io::ClusterResponse> answer) {
                       if (!answer.ok()) {
-                          return respond(unavailable("forwarding to leader " + leader.id + " at " + leader.raft_address +
-                                                     " failed: " + answer.error().message()));
+                          return done(answer.error().with_context("forwarding to leader " + leader.id + " at " +
+                                                                  leader.raft_address + " failed"));
                       }
-                      if (!answer->error.empty()) return respond(unavailable(answer->error));
+                      if (!answer->error.empty()) return done(Error(ErrorCode::closed, answer->error));
                       http::HttpResponse response;
                       response.status = answer->http_status;
                       response.headers = std::move(answer->http_headers);
                       response.body = std::move(answer->http_body);
-                      respond(std::move(response));
+                      done(std::move(response));
                   });
 }
 

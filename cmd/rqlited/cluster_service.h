@@ -30,7 +30,7 @@ public:
     void handle(const io::PeerIdentity& from, io::ClusterRequest request, io::ClusterResponder respond);
 
     // http::Forwarder: to the leader's Raft address over the cluster service.
-    void forward(const http::HttpRequest& request, env::Duration timeout, http::Responder respond) override;
+    void forward(const http::HttpRequest& request, env::Duration timeout, Done done) override;
 
     // -bootstrap-expect: the members that announced themselves (this node included), by node id.
     [[nodiscard]] const std::map<std::string, node::NodeMeta>& announced() const { return announced_; }

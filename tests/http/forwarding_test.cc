@@ -10,14 +10,14 @@ namespace {
 
 class RecordingForwarder final : public Forwarder {
 public:
-    void forward(const HttpRequest& request, env::Duration timeout, Responder respond) override {
+    void forward(const HttpRequest& request, env::Duration timeout, Done done) override {
         requests.push_back(request);
         timeouts.push_back(timeout);
-        respond(answer);
+        done(answer);
     }
     std::vector<HttpRequest> requests;
     std::vector<env::Duration> timeouts;
-    HttpResponse answer{200, {{"X-Rqlite-Version", "leader"}, {"Content-Type", "application/json"}}, "{\"leader\":1}"};
+    Result<HttpResponse> answer{HttpResponse{200, {{"X-Rqlite-Version", "leader"}, {"Content-Type", "application/json"}}, "{\"leader\":1}"}};
 };
 
 class Forwarding : public ::testing::Test {
@@ -42,7 +42,7 @@ TEST_F(Forwarding, AFollowerRelaysTheLeadersAnswerUnchanged) {
     EXPECT_EQ(response.status, 200u);
     EXPECT_EQ(response.body, "{\"leader\":1}");
     // No local headers added on top of the leader's.
-    EXPECT_EQ(response.headers, forwarder_.answer.headers);
+    EXPECT_EQ(response.headers, forwarder_.answer->headers);
 }
 
 TEST_F(Forwarding, QueriesRemovalsAndLeadershipRequestsAreForwardedToo) {
@@ -78,6 +78,15 @@ TEST_F(Forwarding, QueuedWritesOnAFollowerGoToTheLeadersQueue) {
     ASSERT_EQ(forwarder_.requests.size(), 1u);
     EXPECT_EQ(forwarder_.requests[0].target, "/db/execute?queue");
     EXPECT_EQ(response.body, "{\"leader\":1}");
+}
+
+TEST_F(Forwarding, AnUnreachableLeaderIsA503SayingWhy) {
+    forwarder_.answer = Error(ErrorCode::timeout, "forwarding to leader n2 at leader:4002 failed: timed out");
+    refuse_next_as_follower();
+    const HttpResponse response = harness_.post("/db/execute", R"j(["CREATE TABLE t (x)"])j");
+    EXPECT_EQ(response.status, 503u);
+    EXPECT_EQ(response.body, "forwarding to leader n2 at leader:4002 failed: timed out\n");
+    EXPECT_EQ(response.header("X-Rqlite-Version"), "v10.3.0-test");
 }
 
 TEST_F(Forwarding, WithoutAForwarderAFollowerAnswers503) {

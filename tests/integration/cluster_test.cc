@@ -41,12 +41,12 @@ public:
         n.process = std::make_unique<RqlitedProcess>(n.directory.path(),
                                                      with({"-node-id", std::to_string(i)}, with(fast_raft, flags)));
     }
-    // Founds with node 1 and joins the rest through node 1's Raft address.
-    void form(std::size_t voters) {
-        create(1, {});
+    // Founds with node 1 and joins the rest through node 1's Raft address; `flags` go to every node.
+    void form(std::size_t voters, const std::vector<std::string>& flags = {}) {
+        create(1, flags);
         node(1).start();
         for (std::size_t i = 2; i <= voters; ++i) {
-            create(i, {"-join", node(1).raft_address()});
+            create(i, with({"-join", node(1).raft_address()}, flags));
             node(i).start();
         }
     }
@@ -349,12 +349,7 @@ TEST(Cluster, GarbageOnTheRaftPortIsDisconnectedAndTheNodeServesOn) {
 // chunked InstallSnapshot path is covered by the simulator and tests/io's codec.
 TEST(Cluster, ANodeFarBehindCatchesUpAfterTheLeaderSnapshotted) {
     Cluster cluster(3);
-    cluster.create(1, {"-raft-snap", "8"});
-    ASSERT_NO_FATAL_FAILURE(cluster.node(1).start());
-    for (std::size_t i = 2; i <= 3; ++i) {
-        cluster.create(i, {"-raft-snap", "8", "-join", cluster.node(1).raft_address()});
-        ASSERT_NO_FATAL_FAILURE(cluster.node(i).start());
-    }
+    ASSERT_NO_FATAL_FAILURE(cluster.form(3, {"-raft-snap", "8"}));
     ASSERT_TRUE(succeeded(execute(cluster.node(1), R"j(["CREATE TABLE t (v INTEGER)"])j")));
     cluster.node(3).kill_hard();
     ASSERT_NO_FATAL_FAILURE(insert_rows(cluster.node(2), 0, 30));
