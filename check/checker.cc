@@ -43,13 +43,33 @@ void to_global(Explanation& explanation, const std::vector<std::size_t>& global)
     if (explanation.blocking != kNoOperation) explanation.blocking = global[explanation.blocking];
 }
 
+// The search over the model's merged operations when it offers them (Model::merge_unobserved),
+// with the explanation's state recomputed from the operations as recorded.
+PartitionResult search_merged(const Model& model, std::span<const Operation* const> key_ops, const CheckOptions& options,
+                              std::uint64_t& steps) {
+    const std::optional<std::vector<Operation>> merged = model.merge_unobserved(key_ops);
+    if (!merged) return search_partition(model, key_ops, options, steps);
+    std::vector<const Operation*> merged_ops;
+    merged_ops.reserve(merged->size());
+    for (const Operation& op : *merged) merged_ops.push_back(&op);
+    PartitionResult result = search_partition(model, merged_ops, options, steps);
+    Value state = model.initial_state();
+    for (std::size_t op : result.explanation.longest_prefix) {
+        std::optional<Value> next = model.step(state, *key_ops[op]);
+        RQ_ASSERT(next.has_value(), "a merged prefix the model accepts is accepted as recorded");
+        state = std::move(*next);
+    }
+    result.explanation.state_after_prefix = std::move(state);
+    return result;
+}
+
 PartitionResult check_key(const Model& model, std::span<const Operation> ops, const std::vector<std::size_t>& members,
                           const CheckOptions& options, std::uint64_t& steps) {
     std::vector<const Operation*> key_ops;
     key_ops.reserve(members.size());
     for (std::size_t i : members) key_ops.push_back(&ops[i]);
     std::optional<PartitionResult> result = model.check_fast(key_ops);
-    if (!result) result = search_partition(model, key_ops, options, steps);
+    if (!result) result = search_merged(model, key_ops, options, steps);
     to_global(result->explanation, members);
     return std::move(*result);
 }

@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "check/history.h"
@@ -72,6 +73,15 @@ public:
 
     // A short description for reports: "cas(1, 2) -> fail", "read() -> 3", "append(7) -> ?".
     [[nodiscard]] virtual std::string describe(const Operation& op) const;
+
+    // Operations equivalent to `ops` for this model that the search handles faster, or nullopt when
+    // the model has none to offer. Register and row: a value written but never compared with (no
+    // read returned it, no cas expected it) behaves like every other such value in every later
+    // operation, so all of them become one value. Timed-out writes of unread values are then
+    // interchangeable and lead to the same state, instead of each subset of them being a different
+    // configuration (a 300-second simulator history: 12 s of search became 0.1 s). `ops` as for
+    // check_fast; the result has the same operations in the same order.
+    [[nodiscard]] virtual std::optional<std::vector<Operation>> merge_unobserved(std::span<const Operation* const> ops) const;
 
     // A model may check one key's operations faster than the general search. Returns nullopt
     // when it has no fast check for these operations; the checker then searches. `ops` are

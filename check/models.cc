@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
 #include "check/checker.h"
 #include "check/list_check.h"
@@ -124,6 +125,39 @@ public:
         if (op.f == "read") return true;
         // A cas, insert or delete that reported no change.
         return op.f != "write" && op.outcome == Outcome::ok && !op.output.as_bool();
+    }
+
+    // Why this is sound: let O hold null and every value some operation compares the state with
+    // (a read's output, a cas's expected value), and map each value v to f(v) = v if v is in O,
+    // else to one stand-in outside O. Every operation's verdict in state s depends only on s == x
+    // for an x in O, or on whether s is null, and f keeps both; its next state is f of the original
+    // one. So a sequence is accepted from the original values exactly when it is from the mapped.
+    std::optional<std::vector<Operation>> merge_unobserved(std::span<const Operation* const> ops) const override {
+        std::unordered_set<std::string> observed{Value().to_json()};
+        for (const Operation* op : ops) {
+            if (op->f == "read" && op->outcome == Outcome::ok) observed.insert(op->output.to_json());
+            if (op->f == "cas") observed.insert(op->input.as_list()[0].to_json());
+        }
+        std::string stand_in = "(a value nothing compared with)";
+        while (observed.contains(Value(stand_in).to_json())) stand_in += "'";
+        std::vector<Operation> merged;
+        merged.reserve(ops.size());
+        std::size_t changed = 0;
+        for (const Operation* op : ops) {
+            Operation& copy = merged.emplace_back(*op);
+            if (op->f == "write" || op->f == "insert") {
+                if (observed.contains(op->input.to_json())) continue;
+                copy.input = Value(stand_in);
+                ++changed;
+            } else if (op->f == "cas") {
+                const Value::List& pair = op->input.as_list();
+                if (observed.contains(pair[1].to_json())) continue;
+                copy.input = Value(Value::List{pair[0], Value(stand_in)});
+                ++changed;
+            }
+        }
+        if (changed < 2) return std::nullopt;  // one unread value merges with nothing
+        return merged;
     }
 
     std::string describe(const Operation& op) const override {
@@ -264,6 +298,7 @@ std::string Model::describe(const Operation& op) const {
 }
 
 std::optional<PartitionResult> Model::check_fast(std::span<const Operation* const>) const { return std::nullopt; }
+std::optional<std::vector<Operation>> Model::merge_unobserved(std::span<const Operation* const>) const { return std::nullopt; }
 
 bool Model::grows(const Operation&) const { return false; }
 std::optional<Value> Model::resets_to(const Operation&) const { return std::nullopt; }

@@ -187,12 +187,15 @@ TEST(Checker, InfersTheModelFromTheOperations) {
 }
 
 // A history whose search is large: many concurrent writes never completed, then reads that
-// contradict each other, so every order must be tried.
+// contradict each other, so every order must be tried. The cas operations invoked last (never
+// completed, so never placed before the reads) compare with every written value, which keeps the
+// checker from merging the unread ones (Model::merge_unobserved) and so keeps the search large.
 std::vector<Operation> hard_history() {
     Builder b;
     for (ProcessId p = 0; p < 14; ++p) b.invoke(p, "write", p % 7);
     for (int i = 0; i < 30; ++i) b.call(100 + i, "read", {}, i % 2 == 0 ? 1 : 2);
     b.call(200, "read", {}, 99);
+    for (ProcessId v = 0; v < 7; ++v) b.invoke(300 + v, "cas", pair(v, -1));
     return b.operations();
 }
 
@@ -223,6 +226,47 @@ TEST(Checker, StopsAtFirstIllegalKeyWhenAsked) {
     CheckResult result = check("register", b.operations(), options);
     EXPECT_EQ(result.verdict, Verdict::illegal);
     EXPECT_EQ(result.keys[1].result.verdict, Verdict::unknown);
+}
+
+// Timed-out writes of values nobody read, each of which may have happened anywhere after its
+// invocation, and cas operations that failed because the value was not what they expected: the
+// shape of the simulator's register histories. Every pair "write(k) ok, cas(k, _) -> false" needs
+// some unread write between its two operations; `pairs` of them against `unread` timed-out writes.
+std::vector<Operation> unread_writes_history(int unread, int pairs) {
+    Builder b;
+    for (int i = 0; i < unread; ++i) b.invoke(100 + i, "write", 1000 + i).unknown(100 + i);
+    for (int k = 1; k <= pairs; ++k) b.call(1, "write", k).call(1, "cas", pair(k, 500 + k), false);
+    return b.operations();
+}
+
+TEST(Checker, UnreadValuesAreInterchangeableSoTimedOutWritesStayCheap) {
+    // Told apart, the 30 unread writes would make every subset of them a configuration to try
+    // before "illegal" (2^30); to every operation here they are the same value, so they are tried
+    // in invocation order only. A budget of two polls (8,192 steps) decides both.
+    CheckOptions budget;
+    int polls = 0;
+    budget.out_of_time = [&] { return ++polls > 2; };
+    EXPECT_EQ(check("register", unread_writes_history(30, 30), budget).verdict, Verdict::ok);
+    polls = 0;
+    const CheckResult illegal = check("register", unread_writes_history(30, 31), budget);
+    ASSERT_EQ(illegal.verdict, Verdict::illegal);
+    // The explanation speaks of the values the history holds, not the checker's merged stand-in.
+    const Explanation& why = illegal.keys[0].result.explanation;
+    ASSERT_FALSE(why.longest_prefix.empty());
+    EXPECT_EQ(why.state_after_prefix, Value(31)) << why.state_after_prefix.to_json();
+    polls = 0;
+    EXPECT_EQ(check("row", unread_writes_history(30, 31), budget).verdict, Verdict::illegal);
+}
+
+TEST(Checker, AValueComparedByACasIsNeverMergedWithUnreadOnes) {
+    // 7 is never read, but a cas expects it: writing 7 and writing 8 are different.
+    Builder b;
+    b.invoke(1, "write", 7).unknown(1).invoke(2, "write", 8).unknown(2);
+    b.call(3, "cas", pair(7, 9), true).call(3, "read", {}, 9);
+    EXPECT_EQ(verdict("register", b), Verdict::ok);
+    Builder without;
+    without.invoke(2, "write", 8).unknown(2).call(3, "cas", pair(7, 9), true);
+    EXPECT_EQ(verdict("register", without), Verdict::illegal);
 }
 
 TEST(Checker, EmptyHistoryIsLinearizable) {
