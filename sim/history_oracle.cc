@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "base/assert.h"
 #include "check/report.h"
 
 namespace rq::sim {
@@ -18,8 +19,6 @@ check::CheckOptions budget(std::uint64_t polls_max) {
     options.out_of_time = [polls, polls_max] { return ++*polls > polls_max; };
     return options;
 }
-
-constexpr std::uint64_t verdict_polls = 10'000;
 
 // Whether `op` certainly took effect: an acknowledged write or append, or a cas that said yes.
 bool took_effect(const check::Operation& op) {
@@ -93,22 +92,36 @@ private:
     std::vector<std::size_t> latest_invoke_;  // the latest invoke event among the first i + 1 of them
 };
 
-bool is_weak_read(const Recorder& recorder, const check::Operation& op) {
-    const auto level = recorder.level_of(op.invoke_event);
+bool is_weak_read(const Recorder& recorder, std::size_t invoke_event) {
+    const auto level = recorder.level_of(invoke_event);
     return level && (*level == node::ReadLevel::weak || *level == node::ReadLevel::none);
 }
 
 
 }  // namespace
 
-HistoryVerdict check_history(const Recorder& recorder, const check::Model& model) {
+check::History checked_history(const Recorder& recorder) {
+    check::History checked;
+    std::map<check::ProcessId, bool> weak_in_flight;  // process -> its operation is a weak read
+    const std::vector<check::Event>& events = recorder.history().events();
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const check::Event& event = events[i];
+        if (event.type == check::EventType::invoke) weak_in_flight[event.process] = is_weak_read(recorder, i);
+        if (weak_in_flight[event.process]) continue;
+        const Status added = checked.add(event);
+        RQ_ASSERT(added.ok(), "a sub-history of a valid history is valid");
+    }
+    return checked;
+}
+
+HistoryVerdict check_history(const Recorder& recorder, const check::Model& model, std::uint64_t polls_max) {
     HistoryVerdict verdict;
     const std::vector<check::Operation> all = recorder.history().operations();
     std::map<std::string, std::vector<check::Operation>> strong_by_key;
     std::map<std::string, std::vector<check::Operation>> weak_by_key;
     std::vector<check::Operation> strong;
     for (const check::Operation& op : all) {
-        if (is_weak_read(recorder, op)) {
+        if (is_weak_read(recorder, op.invoke_event)) {
             weak_by_key[op.key].push_back(op);
         } else {
             strong.push_back(op);
@@ -116,7 +129,7 @@ HistoryVerdict check_history(const Recorder& recorder, const check::Model& model
         }
     }
     verdict.operations_checked = strong.size();
-    auto result = check::check_operations(model, strong, budget(verdict_polls));
+    auto result = check::check_operations(model, strong, budget(polls_max));
     if (!result.ok()) {
         verdict.verdict = check::Verdict::unknown;
         verdict.explanation = "the history does not fit the model: " + result.error().message();

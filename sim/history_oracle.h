@@ -6,7 +6,8 @@
 //                     began is counted as stale (rqlite documents such reads): a measurement, never
 //                     a failure.
 // The checker gets a step budget instead of a clock: a history too hard to decide within it gets
-// the verdict unknown, reported as such.
+// the verdict unknown, and the run fails as "linearizability undecided" (an undecided history
+// proves nothing; `sim --history FILE` writes it for lincheck).
 
 #include <cstdint>
 #include <map>
@@ -26,6 +27,10 @@ struct HistoryVerdict {
     std::map<std::string, std::uint64_t> checked_reads;  // weak and none reads examined, by level
 };
 
-HistoryVerdict check_history(const Recorder& recorder, const check::Model& model);
+// `polls_max`: the checker's budget, in polls of 4,096 search steps.
+HistoryVerdict check_history(const Recorder& recorder, const check::Model& model, std::uint64_t polls_max);
+
+// The recorded history without reads at weak and none: what the linearizability oracle checks.
+check::History checked_history(const Recorder& recorder);
 
 }  // namespace rq::sim

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/planted_bug.h"
+#include "check/history.h"
 #include "sim/buggify.h"
 #include "sim/schedule.h"
 #include "sim/world.h"
@@ -38,13 +39,19 @@ struct SimOptions {
     // Replaces the generated schedule (replaying a file or a shrinking candidate).
     std::optional<Schedule> schedule;
     Duration liveness_bound = std::chrono::seconds(60);
+    // The linearizability checker's budget in polls of 4,096 search steps (steps, not time, so the
+    // verdict is deterministic). A history it cannot decide within it fails the run as undecided.
+    std::uint64_t checker_polls = 10'000;
     // One line per interesting event (faults, client operations, elections), when set.
     std::function<void(const std::string&)> trace;
+    // Receives the history the linearizability oracle checked (writes, strong and linearizable
+    // reads; weak and none reads left out), when set: `lincheck --html` explains it.
+    std::function<void(const check::History&)> checked_history;
 };
 
 struct OracleVerdict {
     std::string name;
-    std::string verdict;  // "ok", "violated", "unknown", "not run"
+    std::string verdict;  // "ok", "violated", "undecided", "not run"
     std::string detail;
 };
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "check/history_json.h"
 #include "sim/report.h"
 
 namespace rq::sim::cli {
@@ -72,12 +73,17 @@ void parse_record(const std::string& text, ChildOutcome& outcome) {
     }
 }
 
-[[noreturn]] void child_main(SimOptions options, const std::string& trace_file, int record_fd, int error_fd) {
+[[noreturn]] void child_main(SimOptions options, const ChildFiles& files, int record_fd, int error_fd) {
     dup2(error_fd, STDERR_FILENO);
     std::ofstream trace;
-    if (!trace_file.empty()) {
-        trace.open(trace_file);
+    if (!files.trace.empty()) {
+        trace.open(files.trace);
         options.trace = [&trace](const std::string& line) { trace << line << '\n'; };
+    }
+    if (!files.history.empty()) {
+        options.checked_history = [&files](const check::History& history) {
+            std::ofstream(files.history) << check::history_to_jsonl(history);
+        };
     }
     auto result = run_simulation(options);
     std::string record;
@@ -100,7 +106,7 @@ void parse_record(const std::string& text, ChildOutcome& outcome) {
 
 std::string property_of(const std::string& violation) { return violation.substr(0, violation.find(':')); }
 
-ChildOutcome run_in_child(const SimOptions& options, const std::string& trace_file) {
+ChildOutcome run_in_child(const SimOptions& options, const ChildFiles& files) {
     int record_pipe[2];
     int error_pipe[2];
     if (pipe(record_pipe) != 0 || pipe(error_pipe) != 0) {
@@ -116,7 +122,7 @@ ChildOutcome run_in_child(const SimOptions& options, const std::string& trace_fi
     if (pid == 0) {
         close(record_pipe[0]);
         close(error_pipe[0]);
-        child_main(options, trace_file, record_pipe[1], error_pipe[1]);
+        child_main(options, files, record_pipe[1], error_pipe[1]);
     }
     close(record_pipe[1]);
     close(error_pipe[1]);

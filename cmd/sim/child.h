@@ -24,8 +24,13 @@ struct ChildOutcome {
     std::uint64_t operations = 0;
 };
 
-// `trace_file`: where the child writes its trace ("" for none).
-ChildOutcome run_in_child(const SimOptions& options, const std::string& trace_file);
+// Files the child writes ("" for none): the trace, and the checked history as JSON lines.
+struct ChildFiles {
+    std::string trace;
+    std::string history;
+};
+
+ChildOutcome run_in_child(const SimOptions& options, const ChildFiles& files = {});
 
 // The property a violation names ("linearizability", "engine assertion", ...): the text before ':'.
 std::string property_of(const std::string& violation);

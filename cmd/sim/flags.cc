@@ -58,7 +58,7 @@ Result<std::string> read_text_file(const std::string& path) {
 
 const char* usage() {
     return "usage: sim --seed N [--nodes 3|5] [--duration 60s] [--faults LIST] [--workload NAME] [--trace FILE]\n"
-           "           [--clients N] [--no-buggify] [--plant NAME] [--schedule FILE] [--print-schedule]\n"
+           "           [--history FILE] [--clients N] [--no-buggify] [--plant NAME] [--schedule FILE] [--print-schedule]\n"
            "       sim --seeds A..B [--until-failure] [options]   sweep seeds A to B with a progress line\n"
            "       sim --seed N --shrink [--shrink-out FILE] [options]\n"
            "faults: all (default), none, or a comma list of crash, pause, partition, oneway, clog, loss, disk,\n"
@@ -127,6 +127,8 @@ Result<Flags> parse_flags(const std::vector<std::string>& args) {
                 flags.sim.plant = *bug;
             } else if (flag == "--trace") {
                 flags.trace_file = *v;
+            } else if (flag == "--history") {
+                flags.history_file = *v;
             } else if (flag == "--schedule") {
                 auto text = read_text_file(*v);
                 if (!text.ok()) return text.error();

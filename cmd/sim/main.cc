@@ -33,7 +33,7 @@ std::string figure(double value, int decimals) {
 
 int run_one(const Flags& flags) {
     const auto start = Clock::now();  // wall-clock: timing the run
-    const ChildOutcome outcome = run_in_child(flags.sim, flags.trace_file);
+    const ChildOutcome outcome = run_in_child(flags.sim, ChildFiles{flags.trace_file, flags.history_file});
     const double wall = seconds_since(start);
     if (!outcome.summary.empty()) std::cout << outcome.summary;
     const double simulated = static_cast<double>(outcome.simulated_ns) / 1e9;
@@ -59,7 +59,7 @@ int run_sweep(const Flags& flags) {
         last_run = seed;
         SimOptions options = flags.sim;
         options.seed = seed;
-        const ChildOutcome outcome = run_in_child(options, "");
+        const ChildOutcome outcome = run_in_child(options);
         simulated += static_cast<double>(outcome.simulated_ns) / 1e9;
         operations += outcome.operations;
         for (const auto& [kind, count] : outcome.faults) faults[kind] += count;
@@ -93,7 +93,7 @@ int run_sweep(const Flags& flags) {
 
 int run_shrink(const Flags& flags) {
     SimOptions options = flags.sim;
-    const ChildOutcome original = run_in_child(options, "");
+    const ChildOutcome original = run_in_child(options);
     if (original.passed) {
         std::cout << "seed " << options.seed << " passes: nothing to shrink\n";
         return 0;
@@ -108,7 +108,7 @@ int run_shrink(const Flags& flags) {
         [&](const Schedule& candidate) {
             SimOptions attempt = options;
             attempt.schedule = candidate;
-            const ChildOutcome outcome = run_in_child(attempt, "");
+            const ChildOutcome outcome = run_in_child(attempt);
             return !outcome.passed && property_of(outcome.violation) == property;
         },
         &stats, [](const Schedule& now) { std::cerr << "  " << now.size() << " events still fail\n"; });
@@ -119,7 +119,7 @@ int run_shrink(const Flags& flags) {
               << flags.shrink_out << ":\n"
               << schedule_to_text(minimal);
     options.schedule = minimal;
-    const ChildOutcome confirm = run_in_child(options, "");
+    const ChildOutcome confirm = run_in_child(options);
     std::cout << "it fails with: " << confirm.violation.substr(0, 400) << "\n";
     std::cout << "reproduce: " << reproduce_command(options, flags.shrink_out) << "\n";
     return 1;

@@ -84,6 +84,18 @@ TEST(Simulation, StaleReadsAtNoneUnderAPartitionAreMeasured) {
     std::cout << "stale reads at none: " << none->second << " of " << result.checked_reads.at("none") << "\n";
 }
 
+// A history the checker cannot decide within its budget proves nothing: the run fails as undecided
+// rather than passing. (With no budget at all, even an easy history is undecided.)
+TEST(Simulation, AnUndecidedHistoryFailsTheRun) {
+    SimOptions o = options(1, "register", 60);
+    o.checker_polls = 0;
+    const SimResult result = run(o);
+    EXPECT_FALSE(result.passed);
+    EXPECT_EQ(result.violation.rfind("linearizability undecided: ", 0), 0u) << result.violation;
+    o.checker_polls = SimOptions{}.checker_polls;
+    EXPECT_TRUE(run(o).passed);
+}
+
 TEST(Simulation, BadOptionsAreErrors) {
     SimOptions o = options(1, "nonsense");
     EXPECT_FALSE(run_simulation(o).ok());
