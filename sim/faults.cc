@@ -58,6 +58,7 @@ bool FaultInjector::apply(const FaultEvent& event) {
         case FaultKind::heal: network.heal_cuts(); return true;
         case FaultKind::clog: network.clog(event.node, event.peer); return true;
         case FaultKind::unclog: network.unclog(event.node, event.peer); return true;
+        case FaultKind::slow: network.slow(event.node, event.peer, std::chrono::milliseconds(event.amount)); return true;
         case FaultKind::loss:
             network.set_loss(static_cast<std::uint32_t>(std::clamp<std::int64_t>(event.amount, 0, 1000)),
                              static_cast<std::uint32_t>(std::clamp<std::int64_t>(event.amount2, 0, 1000)));
@@ -247,6 +248,7 @@ void FaultInjector::heal_all() {
     Network& network = cluster_.network();
     network.heal_cuts();
     network.unclog_all();
+    network.unslow_all();
     stalled_.reset();
     network.set_loss(0, 0);
     for (std::size_t i = 0; i < cluster_.size(); ++i) {

@@ -13,6 +13,7 @@ Network::Network(World& world, Random random, std::size_t nodes, Deliver deliver
     for (std::size_t i = 0; i < links; ++i) {
         base_latency_.push_back(microseconds(random_.between(100, 2000)));
     }
+    extra_latency_.assign(links, Duration{0});
     cut_.assign(links, false);
     clogged_.assign(links, false);
     held_.resize(links);
@@ -20,9 +21,10 @@ Network::Network(World& world, Random random, std::size_t nodes, Deliver deliver
 
 Duration Network::latency(std::size_t from, std::size_t to) {
     const Duration base = base_latency_[link(from, to)];
+    const Duration extra = extra_latency_[link(from, to)];
     // One message in fifty takes the slow tail (a retransmission, a GC pause on a router).
-    if (random_.chance(1, 50)) return base + microseconds(random_.between(5'000, 150'000));
-    return base + microseconds(random_.below(static_cast<std::uint64_t>(base.count() / 1000) + 1));
+    if (random_.chance(1, 50)) return base + extra + microseconds(random_.between(5'000, 150'000));
+    return base + extra + microseconds(random_.below(static_cast<std::uint64_t>(base.count() / 1000) + 1));
 }
 
 const char* message_kind_name(std::size_t payload_index) {

@@ -3,7 +3,8 @@
 // drawn per link, jitter, and a slow tail), so messages get reordered; a run may also turn on loss
 // and duplication. Faults act on directed links: a cut link drops what is sent over it (a partition
 // is a set of cuts, a one-way cut a single direction); a clogged link holds what is sent until it is
-// unclogged, then delivers it all (late, in a burst). Every choice comes from the network's stream.
+// unclogged, then delivers it all (late, in a burst); a slow link adds a fixed delay to every message
+// (in flight across a change of leader, old-term messages arrive late). Every choice comes from the network's stream.
 
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +44,10 @@ public:
     void clog(std::size_t from, std::size_t to) { clogged_[link(from, to)] = true; }
     void unclog(std::size_t from, std::size_t to);
     void unclog_all();
+    // Every message sent on the link from now takes `extra` longer (a congested or degraded path);
+    // zero ends it. Messages already in flight keep their time.
+    void slow(std::size_t from, std::size_t to, Duration extra) { extra_latency_[link(from, to)] = extra; }
+    void unslow_all() { extra_latency_.assign(extra_latency_.size(), Duration{0}); }
     // Loss and duplication, per thousand messages.
     void set_loss(std::uint32_t drop_per_mille, std::uint32_t duplicate_per_mille);
 
@@ -60,6 +65,7 @@ private:
     std::size_t nodes_;
     Deliver deliver_;
     std::vector<Duration> base_latency_;  // per link
+    std::vector<Duration> extra_latency_;  // per link, from the slow fault
     std::vector<bool> cut_;
     std::vector<bool> clogged_;
     std::vector<std::vector<raft::Message>> held_;  // per clogged link, in send order

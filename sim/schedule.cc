@@ -12,12 +12,12 @@ constexpr const char* kind_names[fault_kind_count] = {
     "crash",      "restart",    "pause",      "resume",     "partition",   "heal",
     "clog",       "unclog",     "loss",       "disk_error", "disk_full",   "disk_free",
     "sector_rot", "clock_jump", "clock_drift", "add_member", "remove_member", "transfer",
-    "stall",      "rejoin",
+    "stall",      "rejoin",     "slow",
 };
 
 constexpr const char* family_names[fault_family_count] = {
     "crash", "pause", "partition", "oneway", "clog", "loss", "disk", "full", "rot", "clock", "membership", "transfer",
-    "stall",
+    "stall", "slow",
 };
 
 Result<std::int64_t> parse_int(std::string_view text, std::string_view what) {
@@ -150,7 +150,7 @@ std::string fault_event_to_text(const FaultEvent& event) {
                           event.kind != FaultKind::loss && event.kind != FaultKind::stall &&
                           event.kind != FaultKind::rejoin;
     if (has_node) out += " node=" + std::to_string(event.node + 1);
-    if (event.kind == FaultKind::clog || event.kind == FaultKind::unclog) out += " peer=" + std::to_string(event.peer + 1);
+    if (event.kind == FaultKind::clog || event.kind == FaultKind::unclog || event.kind == FaultKind::slow) out += " peer=" + std::to_string(event.peer + 1);
     if (!event.mode.empty()) out += " mode=" + event.mode;
     if (event.amount != 0) out += " amount=" + std::to_string(event.amount);
     if (event.amount2 != 0) out += " amount2=" + std::to_string(event.amount2);

@@ -46,8 +46,9 @@ enum class FaultKind : std::uint8_t {
     transfer,       // node: the leader hands leadership to it
     stall,          // the leader (resolved at run time) is cut off: its links clog both ways; mode pause|run
     rejoin,         // the stalled node: mode resume (its process) | out (what it sent) | in (what was sent to it)
+    slow,           // node -> peer: every message takes amount milliseconds longer (0: back to normal)
 };
-inline constexpr std::size_t fault_kind_count = 20;
+inline constexpr std::size_t fault_kind_count = 21;
 const char* fault_kind_name(FaultKind kind);
 
 struct FaultEvent {
@@ -69,9 +70,9 @@ using Schedule = std::vector<FaultEvent>;
 
 // The fault families `--faults` names; "all" is every one.
 enum class FaultFamily : std::uint8_t {
-    crash, pause, partition, oneway, clog, loss, disk, full, rot, clock, membership, transfer, stall
+    crash, pause, partition, oneway, clog, loss, disk, full, rot, clock, membership, transfer, stall, slow
 };
-inline constexpr std::size_t fault_family_count = 13;
+inline constexpr std::size_t fault_family_count = 14;
 const char* fault_family_name(FaultFamily family);
 using FaultFamilies = std::vector<FaultFamily>;
 // "crash,partition,disk" or "all" or "none".

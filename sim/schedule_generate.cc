@@ -52,6 +52,7 @@ private:
             case FaultFamily::membership: return membership(t);
             case FaultFamily::transfer: return add({t, FaultKind::transfer, any_node()});
             case FaultFamily::stall: return stall(t);
+            case FaultFamily::slow: return slow(t, end);
         }
     }
 
@@ -158,6 +159,34 @@ private:
         Duration back = std::max(end, at);
         for (const auto& [from, to] : links) {
             FaultEvent event{back, FaultKind::unclog, from};
+            event.peer = to;
+            add(event);
+            back += milliseconds(random_.between(50, 500));
+        }
+    }
+
+    // Links turn slow one by one (each its own delay, 50 ms to 2 s: past an election timeout at the
+    // top), then recover in another order. A slow path lets messages of an old term arrive after
+    // the receiver moved on, and delays what a new leader tells a follower about commits.
+    void slow(Duration t, Duration end) {
+        const std::size_t count = random_.between(1, shape_.voters);
+        std::vector<std::pair<std::size_t, std::size_t>> links;
+        Duration at = t;
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::size_t from = any_voter();
+            std::size_t to = any_voter();
+            if (to == from) to = (to + 1) % shape_.voters;
+            FaultEvent event{at, FaultKind::slow, from};
+            event.peer = to;
+            event.amount = static_cast<std::int64_t>(random_.between(50, 2000));
+            add(event);
+            links.emplace_back(from, to);
+            at += milliseconds(random_.between(50, 500));
+        }
+        for (std::size_t i = links.size(); i > 1; --i) std::swap(links[i - 1], links[random_.below(i)]);
+        Duration back = std::max(end, at);
+        for (const auto& [from, to] : links) {
+            FaultEvent event{back, FaultKind::slow, from};
             event.peer = to;
             add(event);
             back += milliseconds(random_.between(50, 500));

@@ -62,7 +62,7 @@ const char* usage() {
            "       sim --seeds A..B [--until-failure] [options]   sweep seeds A to B with a progress line\n"
            "       sim --seed N --shrink [--shrink-out FILE] [options]\n"
            "faults: all (default), none, or a comma list of crash, pause, partition, oneway, clog, loss, disk,\n"
-           "        full, rot, clock, membership, transfer\n"
+           "        full, rot, clock, membership, transfer, stall, slow\n"
            "workloads: register (default), list, bank\n"
            "planted bugs: read_without_quorum, ack_before_fsync, accept_stale_term, skip_snapshot_checksum\n";
 }
