@@ -55,7 +55,10 @@ void Cluster::boot() {
 void Cluster::schedule_tick(std::size_t index) {
     Process& p = *processes_[index];
     p.tick();
-    if (p.up() && p.driver()->failure()) supervise(index);
+    if (p.up() && p.driver()->failure()) {
+        if (trace_) trace_(p.id() + " stopped: " + p.driver()->failure()->message());
+        supervise(index);
+    }
     world_.after(p.clock().virtual_span(p.options().tick_interval), event_tag(EventKind::tick, index),
                  [this, index] { schedule_tick(index); });
 }
@@ -77,6 +80,7 @@ bool Cluster::restart(std::size_t index) {
     Process& p = *processes_[index];
     if (p.up()) return true;
     if (p.start()) return true;
+    if (trace_) trace_(p.id() + " failed to open: " + p.last_error());
     // It could not open (a full disk, a rotten file): the supervisor tries again later.
     supervise(index);
     return false;

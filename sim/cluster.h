@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,8 @@ public:
     void start_joiner(std::size_t index);
 
     [[nodiscard]] std::uint64_t supervisor_restarts() const { return supervisor_restarts_; }
+    // Lines for the trace: a process that stopped itself (and why), or failed to open (and why).
+    void set_trace(std::function<void(const std::string&)> trace) { trace_ = std::move(trace); }
 
 private:
     void schedule_tick(std::size_t index);
@@ -58,6 +61,7 @@ private:
 
     World& world_;
     Random random_;
+    std::function<void(const std::string&)> trace_;
     std::size_t founders_;
     std::unique_ptr<Network> network_;
     std::vector<std::unique_ptr<Process>> processes_;

@@ -71,6 +71,7 @@ public:
           oracle_(cluster_) {
         result_.schedule = options.schedule ? *options.schedule : generate_schedule(streams_.faults, shape_of(options));
         result_.buggify = options.buggify ? buggify_.describe() : "disabled";
+        cluster_.set_trace(trace_);
     }
 
     SimResult run() {
@@ -191,8 +192,27 @@ private:
         } else {
             fail("liveness: no write committed and linearizable read served within " +
                  std::to_string(std::chrono::duration_cast<seconds>(options_.liveness_bound).count()) +
-                 " s of healing");
+                 " s of healing; " + describe_nodes());
         }
+    }
+
+    // Each process as the liveness verdict needs it: down (and why), or role, term, log and members.
+    std::string describe_nodes() {
+        std::string out;
+        for (std::size_t i = 0; i < cluster_.size(); ++i) {
+            Process& p = cluster_.process(i);
+            out += (out.empty() ? "" : "; ") + p.id() + " ";
+            if (!p.up()) {
+                out += "down" + (p.last_error().empty() ? std::string() : " (" + p.last_error() + ")");
+                continue;
+            }
+            const raft::NodeStatus s = p.driver()->raft_status();
+            out += std::string(p.paused() ? "paused " : "") + raft::role_name(s.role) + " term " +
+                   std::to_string(s.hard_state.term.value()) + " commit " + std::to_string(s.hard_state.commit.value()) +
+                   " last " + std::to_string(s.last_index.value()) + " voters";
+            for (raft::NodeId voter : s.config.voters) out += " " + std::to_string(voter.value());
+        }
+        return out;
     }
 
     void probe_once(std::size_t leader, std::int64_t probe, const std::shared_ptr<int>& state) {
