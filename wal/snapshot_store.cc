@@ -48,7 +48,20 @@ Result<std::unique_ptr<SnapshotStore>> SnapshotStore::open(env::Disk& disk, std:
     if (!names.ok()) return names.error().with_context(context);
     if (auto status = store->remove_temp_files(*names); !status.ok()) return status.error().with_context(context);
     if (auto status = store->find_newest_valid(*names); !status.ok()) return status.error().with_context(context);
+    if (auto status = store->make_newest_durable(); !status.ok()) return status.error().with_context(context);
     return store;
+}
+
+// What open found may be only in the page cache: after a failed sync of the directory (or of the
+// file) the process stopped, and its restart sees the renamed file all the same. The WAL is about to
+// rely on the newest snapshot (and compact up to it), so it must survive a power loss from now on.
+Status SnapshotStore::make_newest_durable() {
+    if (newest_) {
+        auto file = disk_.open(newest_->path, env::OpenMode::read_only);
+        if (!file.ok()) return file.error();
+        if (auto status = (*file)->sync(); !status.ok()) return status.error().with_context("sync " + newest_->path);
+    }
+    return disk_.sync_directory(directory_);
 }
 
 Status SnapshotStore::remove_temp_files(const std::vector<std::string>& names) {

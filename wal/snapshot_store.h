@@ -62,6 +62,7 @@ private:
     SnapshotStore(env::Disk& disk, std::string directory, SnapshotStoreOptions options);
     Status remove_temp_files(const std::vector<std::string>& names);
     Status find_newest_valid(std::vector<std::string> names);
+    Status make_newest_durable();
 
     env::Disk& disk_;
     std::string directory_;
