@@ -104,27 +104,24 @@ private:
 // (a later statement may use a table an earlier one creates).
 class SqlCursor {
 public:
-    SqlCursor(sqlite3* db, std::string_view sql) : db_(db), remaining_(sql) {}
+    SqlCursor(StatementCache& statements, std::string_view sql) : statements_(statements), remaining_(sql) {}
 
     // The next statement; null when only whitespace or comments remain. rc receives SQLite's code.
     PreparedStatement next(int& rc) {
         while (!remaining_.empty()) {
-            sqlite3_stmt* statement = nullptr;
-            const char* tail = nullptr;
-            rc = sqlite3_prepare_v2(db_, remaining_.data(), static_cast<int>(remaining_.size()), &statement, &tail);
-            PreparedStatement owned(statement);
-            if (rc != SQLITE_OK) return nullptr;
-            const auto consumed = static_cast<std::size_t>(tail - remaining_.data());
+            std::size_t consumed = 0;
+            PreparedStatement statement = statements_.prepare(remaining_, SqlOrigin::user, rc, consumed);
+            if (rc != SQLITE_OK) return {};
             // A NUL byte ends SQLite's input: nothing after it can be parsed.
             remaining_ = consumed == 0 ? std::string_view{} : remaining_.substr(consumed);
-            if (owned) return owned;
+            if (statement) return statement;
         }
         rc = SQLITE_OK;
-        return nullptr;
+        return {};
     }
 
 private:
-    sqlite3* db_;
+    StatementCache& statements_;
     std::string_view remaining_;
 };
 
@@ -135,9 +132,9 @@ struct Classification {
     std::optional<std::string> error;
 };
 
-Classification classify(sqlite3* db, std::string_view sql) {
+Classification classify(StatementCache& statements, sqlite3* db, std::string_view sql) {
     Classification result;
-    SqlCursor cursor(db, sql);
+    SqlCursor cursor(statements, sql);
     bool first = true;
     for (;;) {
         int rc = SQLITE_OK;
@@ -158,7 +155,9 @@ Classification classify(sqlite3* db, std::string_view sql) {
 
 }  // namespace
 
-bool is_read_only_sql(sqlite3* db, std::string_view sql) { return classify(db, sql).read_only; }
+bool is_read_only_sql(const Connection& connection, std::string_view sql) {
+    return classify(connection.statements(), connection.get(), sql).read_only;
+}
 
 // Runs one Statement (one SQL text) down the execute or the query path.
 class BatchRunner::StatementRun {
@@ -174,7 +173,7 @@ public:
 
     StatementResult run() {
         sqlite3* db = runner_.db_;
-        SqlCursor cursor(db, statement_.sql);
+        SqlCursor cursor(runner_.statements_, statement_.sql);
         bool last_returned_rows = false;
         for (;;) {
             if (runner_.deadline_passed()) return fail(timeout_message());
@@ -281,7 +280,7 @@ int BatchRunner::on_progress(void* self) { return static_cast<BatchRunner*>(self
 StatementResult BatchRunner::run_statement(const Statement& statement, RunMode mode, bool qualify_columns) {
     bool query_path = mode == RunMode::query;
     if (mode != RunMode::execute) {
-        const Classification classification = classify(db_, statement.sql);
+        const Classification classification = classify(statements_, db_, statement.sql);
         if (classification.error) {
             StatementResult failed;
             failed.kind = mode == RunMode::query ? StatementResult::Kind::rows : StatementResult::Kind::execute;
@@ -302,7 +301,7 @@ StatementResult BatchRunner::run_statement(const Statement& statement, RunMode m
 void BatchRunner::end_open_transaction() {
     // A transaction never outlives its batch: on the write connection it would span log entries, on a
     // read connection it would pin an old snapshot.
-    if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (sqlite3_get_autocommit(db_) == 0) run_internal(statements_, "ROLLBACK");
 }
 
 BatchResult BatchRunner::run(const StatementBatch& batch, RunMode mode, bool enforce_timeout) {
@@ -318,7 +317,7 @@ BatchResult BatchRunner::run(const StatementBatch& batch, RunMode mode, bool enf
 
     bool began = false;
     if (batch.transaction) {
-        if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        if (run_internal(statements_, "BEGIN") != SQLITE_OK) {
             out.error = sqlite3_errmsg(db_);
         } else {
             began = true;
@@ -341,8 +340,8 @@ BatchResult BatchRunner::run(const StatementBatch& batch, RunMode mode, bool enf
         deadline_.reset();
     }
     if (aborted) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);  // may already have ended: ignore
-    } else if (began && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        run_internal(statements_, "ROLLBACK");  // may already have ended: ignore
+    } else if (began && run_internal(statements_, "COMMIT") != SQLITE_OK) {
         out.error = sqlite3_errmsg(db_);
     }
     end_open_transaction();

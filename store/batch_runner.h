@@ -11,6 +11,7 @@
 #include "env/clock.h"
 #include "store/command.h"
 #include "store/results.h"
+#include "store/sqlite_handle.h"
 
 namespace rq::store {
 
@@ -26,12 +27,14 @@ inline constexpr std::string_view query_timeout_message = "query timeout";
 
 // Whether every SQL statement in `sql` is read-only (EXPLAIN counts as read-only). A statement that
 // fails to prepare counts as a write.
-[[nodiscard]] bool is_read_only_sql(sqlite3* db, std::string_view sql);
+[[nodiscard]] bool is_read_only_sql(const Connection& connection, std::string_view sql);
 
 class BatchRunner {
 public:
-    // `db` and `clock` must outlive the runner. `clock` measures statement times and the deadline.
-    BatchRunner(sqlite3* db, const env::Clock& clock) : db_(db), clock_(clock) {}
+    // `connection` and `clock` must outlive the runner. `clock` measures statement times and the
+    // deadline. Statements come from the connection's cache.
+    BatchRunner(const Connection& connection, const env::Clock& clock)
+        : db_(connection.get()), statements_(connection.statements()), clock_(clock) {}
 
     // Runs the batch. Every SQLite failure of a statement is reported in its result, as rqlite does,
     // whatever its code: user SQL can provoke any of them (ATTACH of a missing file gives
@@ -51,6 +54,7 @@ private:
     static int on_progress(void* self);
 
     sqlite3* db_;
+    StatementCache& statements_;
     const env::Clock& clock_;
     std::optional<env::Duration> deadline_;
 };

@@ -19,12 +19,15 @@ std::string quoted_identifier(const std::string& name) {
     return out + "\"";
 }
 
-Result<PreparedStatement> prepare(sqlite3* db, const std::string& sql) {
-    sqlite3_stmt* statement = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
-    PreparedStatement owned(statement);
-    if (rc != SQLITE_OK) return sqlite_error(db, rc, sql);
-    return owned;
+// The store's own statements, read-only, kept in the connection's cache: the oracle hashes every
+// replica after most steps of the simulator.
+Result<PreparedStatement> prepare(const Connection& connection, const std::string& sql) {
+    int rc = SQLITE_OK;
+    std::size_t consumed = 0;
+    PreparedStatement statement = connection.statements().prepare(sql, SqlOrigin::internal, rc, consumed);
+    if (rc != SQLITE_OK) return sqlite_error(connection.get(), rc, sql);
+    if (!statement) return Error(ErrorCode::internal, "content hash: no statement in " + sql);
+    return statement;
 }
 
 void add_cell(FnvHash& hash, sqlite3_stmt* statement, int column) {
@@ -53,8 +56,9 @@ void add_cell(FnvHash& hash, sqlite3_stmt* statement, int column) {
 }
 
 // Hashes every row of `sql`; returns the number of rows.
-Result<std::uint64_t> add_rows(FnvHash& hash, sqlite3* db, const std::string& sql) {
-    auto statement = prepare(db, sql);
+Result<std::uint64_t> add_rows(FnvHash& hash, const Connection& connection, const std::string& sql) {
+    sqlite3* db = connection.get();
+    auto statement = prepare(connection, sql);
     if (!statement.ok()) return statement.error();
     const int width = sqlite3_column_count(statement->get());
     std::uint64_t rows = 0;
@@ -69,10 +73,11 @@ Result<std::uint64_t> add_rows(FnvHash& hash, sqlite3* db, const std::string& sq
     return rows;
 }
 
-Result<std::vector<std::string>> ordinary_tables(sqlite3* db) {
+Result<std::vector<std::string>> ordinary_tables(const Connection& connection) {
+    sqlite3* db = connection.get();
     const std::string sql =
         "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name";
-    auto statement = prepare(db, sql);
+    auto statement = prepare(connection, sql);
     if (!statement.ok()) return statement.error();
     std::vector<std::string> names;
     for (;;) {
@@ -83,18 +88,18 @@ Result<std::vector<std::string>> ordinary_tables(sqlite3* db) {
     }
 }
 
-Result<std::uint64_t> hash_in_read_transaction(sqlite3* db) {
+Result<std::uint64_t> hash_in_read_transaction(const Connection& connection) {
     FnvHash hash;
     for (const char* sql : {"PRAGMA user_version", "PRAGMA application_id",
                             "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"}) {
-        auto rows = add_rows(hash, db, sql);
+        auto rows = add_rows(hash, connection, sql);
         if (!rows.ok()) return rows.error();
     }
-    auto tables = ordinary_tables(db);
+    auto tables = ordinary_tables(connection);
     if (!tables.ok()) return tables.error();
     for (const std::string& table : *tables) {
         hash.add_string(table);
-        auto rows = add_rows(hash, db, "SELECT * FROM " + quoted_identifier(table) + " NOT INDEXED");
+        auto rows = add_rows(hash, connection, "SELECT * FROM " + quoted_identifier(table) + " NOT INDEXED");
         if (!rows.ok()) return rows.error();
     }
     return hash.digest();
@@ -102,13 +107,14 @@ Result<std::uint64_t> hash_in_read_transaction(sqlite3* db) {
 
 }  // namespace
 
-Result<std::uint64_t> database_content_hash(sqlite3* db) {
+Result<std::uint64_t> database_content_hash(const Connection& connection) {
+    sqlite3* db = connection.get();
     // One read transaction, so the schema and every table come from the same moment.
-    if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (run_internal(connection.statements(), "BEGIN") != SQLITE_OK) {
         return sqlite_error(db, sqlite3_errcode(db), "content hash: BEGIN");
     }
-    Result<std::uint64_t> digest = hash_in_read_transaction(db);
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    Result<std::uint64_t> digest = hash_in_read_transaction(connection);
+    run_internal(connection.statements(), "ROLLBACK");
     if (!digest.ok()) return digest.error().with_context("content hash");
     return digest;
 }

@@ -11,9 +11,10 @@
 #include <cstdint>
 
 #include "base/result.h"
+#include "store/sqlite_handle.h"
 
 namespace rq::store {
 
-[[nodiscard]] Result<std::uint64_t> database_content_hash(sqlite3* db);
+[[nodiscard]] Result<std::uint64_t> database_content_hash(const Connection& connection);
 
 }  // namespace rq::store

@@ -1,5 +1,7 @@
 #include "store/sqlite_handle.h"
 
+#include "base/assert.h"
+
 namespace rq::store {
 
 Error sqlite_error(sqlite3* db, int code, std::string_view context) {
@@ -16,12 +18,14 @@ Error sqlite_error(sqlite3* db, int code, std::string_view context) {
     return Error(error_code, std::string(context) + ": " + message);
 }
 
-Result<Connection> Connection::open(const std::string& uri, int flags) {
+Result<Connection> Connection::open(const std::string& uri, int flags, std::shared_ptr<SchemaEpoch> schema_epoch) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(uri.c_str(), &db, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
     Connection connection(db);  // closes db on every path below
     if (rc != SQLITE_OK) return sqlite_error(db, rc, "open " + uri);
     sqlite3_extended_result_codes(db, 1);
+    if (schema_epoch == nullptr) schema_epoch = std::make_shared<SchemaEpoch>();
+    connection.statements_ = std::make_unique<StatementCache>(db, std::move(schema_epoch));
     return connection;
 }
 
@@ -29,12 +33,14 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     if (this != &other) {
         close();
         db_ = other.db_;
+        statements_ = std::move(other.statements_);
         other.db_ = nullptr;
     }
     return *this;
 }
 
 void Connection::close() {
+    statements_.reset();
     if (db_ != nullptr) {
         sqlite3_close_v2(db_);
         db_ = nullptr;
@@ -53,6 +59,11 @@ Result<PreparedStatement> Connection::prepare(std::string_view sql) const {
     PreparedStatement owned(statement);
     if (rc != SQLITE_OK) return sqlite_error(db_, rc, std::string(sql));
     return owned;
+}
+
+StatementCache& Connection::statements() const {
+    RQ_ASSERT(statements_ != nullptr, "statement cache of a closed connection");
+    return *statements_;
 }
 
 Result<std::string> Connection::query_text(const std::string& sql) const {

@@ -100,7 +100,8 @@ Status Store::open_database() {
 }
 
 Status Store::open_read_write() {
-    Result<Connection> connection = Connection::open(uri(false), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    Result<Connection> connection =
+        Connection::open(uri(false), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, schema_epoch_);
     if (!connection.ok()) return connection.error();
     read_write_ = std::move(connection).value();
     return install_random_functions(read_write_.get(), &apply_random_);
@@ -120,7 +121,7 @@ Status Store::configure_read_write() {
 }
 
 Status Store::open_read_only() {
-    Result<Connection> connection = Connection::open(uri(true), SQLITE_OPEN_READONLY);
+    Result<Connection> connection = Connection::open(uri(true), SQLITE_OPEN_READONLY, schema_epoch_);
     if (!connection.ok()) return connection.error();
     read_only_ = std::move(connection).value();
     RQ_TRY_STATUS(install_random_functions(read_only_.get(), &read_random_), "read-only connection");
@@ -168,10 +169,10 @@ BatchResult Store::apply_batch(const Command& command, ResultsWanted wanted) {
     if (command.kind == CommandKind::query) {
         // A strong read runs where every read runs: on the read-only connection, after the writes
         // before it in the log. Interrupting it changes nothing, so db_timeout always applies.
-        BatchRunner runner(read_only_.get(), clock_);
+        BatchRunner runner(read_only_, clock_);
         return runner.run(command.batch, RunMode::query, true);
     }
-    BatchRunner runner(read_write_.get(), clock_);
+    BatchRunner runner(read_write_, clock_);
     return runner.run(command.batch, mode_for(command.kind), options_.enforce_db_timeout_on_writes);
 }
 
@@ -219,14 +220,14 @@ Result<BatchResult> Store::query(const StatementBatch& batch) {
         refused.error = allowed.error().message();
         return refused;
     }
-    BatchRunner runner(read_only_.get(), clock_);
+    BatchRunner runner(read_only_, clock_);
     return runner.run(batch, RunMode::query, true);
 }
 
 bool Store::is_read_only(const StatementBatch& batch) {
     if (!usable().ok()) return false;
     for (const Statement& statement : batch.statements) {
-        if (!statement.sql.empty() && !is_read_only_sql(read_only_.get(), statement.sql)) return false;
+        if (!statement.sql.empty() && !is_read_only_sql(read_only_, statement.sql)) return false;
     }
     return true;
 }
@@ -261,7 +262,7 @@ Status Store::restore(std::string_view image, raft::Index index) {
 
 Result<std::uint64_t> Store::content_hash() {
     RQ_TRY_STATUS(usable(), "content hash");
-    return database_content_hash(read_only_.get());
+    return database_content_hash(read_only_);
 }
 
 Status Store::dump_sql(const std::vector<std::string>& tables, const DumpWriter& write) {
@@ -292,6 +293,13 @@ Status Store::close_clean() {
         RQ_TRY_STATUS(write_clean_marker(options_.path, applied_index_), "close");
     }
     return ok_status();
+}
+
+Store::StatementStats Store::statement_stats() const {
+    StatementStats out;
+    if (read_write_.is_open()) out.read_write = read_write_.statements().stats();
+    if (read_only_.is_open()) out.read_only = read_only_.statements().stats();
+    return out;
 }
 
 Result<StorePragmas> Store::pragmas() {

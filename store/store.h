@@ -131,6 +131,13 @@ public:
     Result<StorePragmas> pragmas();
     [[nodiscard]] const StoreOptions& options() const { return options_; }
 
+    // The statement caches of the two connections (see statement_cache.h); zeros once closed.
+    struct StatementStats {
+        StatementCacheStats read_write;
+        StatementCacheStats read_only;
+    };
+    [[nodiscard]] StatementStats statement_stats() const;
+
 private:
     Store(StoreOptions options, const env::Clock& clock, Random random);
 
@@ -157,6 +164,9 @@ private:
     std::optional<env::Duration> frozen_now_;
 
     std::unique_ptr<TimeVfs> vfs_;
+    // Shared by both connections' statement caches: a schema change through the writer empties the
+    // reader's cache too.
+    std::shared_ptr<SchemaEpoch> schema_epoch_ = std::make_shared<SchemaEpoch>();
     Connection read_write_;
     Connection read_only_;
     raft::Index applied_index_{0};
