@@ -1,5 +1,6 @@
 #include "sim/network.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 
@@ -14,6 +15,7 @@ Network::Network(World& world, Random random, std::size_t nodes, Deliver deliver
         base_latency_.push_back(microseconds(random_.between(100, 2000)));
     }
     extra_latency_.assign(links, Duration{0});
+    last_arrival_.assign(links, Duration{0});
     cut_.assign(links, false);
     clogged_.assign(links, false);
     held_.resize(links);
@@ -60,7 +62,12 @@ void Network::send(std::size_t from, std::size_t to, raft::Message message) {
 }
 
 void Network::schedule(std::size_t from, std::size_t to, raft::Message message) {
-    world_.after(latency(from, to), event_tag(EventKind::message, to),
+    Duration arrival = world_.now() + latency(from, to);
+    Duration& last = last_arrival_[link(from, to)];
+    // One TCP connection per pair: in order, unless the link is lossy (reordering on).
+    if (!reordering()) arrival = std::max(arrival, last);
+    last = std::max(last, arrival);
+    world_.at(arrival, event_tag(EventKind::message, to),
                  [this, to, m = std::move(message)] {
                      ++stats_.delivered;
                      deliver_(to, m);
