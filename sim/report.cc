@@ -31,6 +31,8 @@ std::string reproduce_command(const SimOptions& options, const std::string& sche
     std::string out = "build/bin/sim --seed " + std::to_string(options.seed) + " --nodes " + std::to_string(options.nodes) +
                       " --duration " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.duration).count()) +
                       "s --faults " + fault_families_text(options.faults) + " --workload " + options.workload;
+    if (options.clients != SimOptions{}.clients) out += " --clients " + std::to_string(options.clients);
+    if (options.checker_polls != SimOptions{}.checker_polls) out += " --checker-polls " + std::to_string(options.checker_polls);
     if (!options.buggify) out += " --no-buggify";
     if (options.plant != PlantedBug::none) out += std::string(" --plant ") + planted_bug_name(options.plant);
     if (!schedule_file.empty()) out += " --schedule " + schedule_file;

@@ -41,7 +41,7 @@ struct SimOptions {
     Duration liveness_bound = std::chrono::seconds(60);
     // The linearizability checker's budget in polls of 4,096 search steps (steps, not time, so the
     // verdict is deterministic). A history it cannot decide within it fails the run as undecided.
-    std::uint64_t checker_polls = 10'000;
+    std::uint64_t checker_polls = 100'000;
     // One line per interesting event (faults, client operations, elections), when set.
     std::function<void(const std::string&)> trace;
     // Receives the history the linearizability oracle checked (writes, strong and linearizable

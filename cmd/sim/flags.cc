@@ -58,7 +58,8 @@ Result<std::string> read_text_file(const std::string& path) {
 
 const char* usage() {
     return "usage: sim --seed N [--nodes 3|5] [--duration 60s] [--faults LIST] [--workload NAME] [--trace FILE]\n"
-           "           [--history FILE] [--clients N] [--no-buggify] [--plant NAME] [--schedule FILE] [--print-schedule]\n"
+           "           [--history FILE] [--clients N] [--checker-polls N] [--no-buggify] [--plant NAME]\n"
+           "           [--schedule FILE] [--print-schedule]\n"
            "       sim --seeds A..B [--until-failure] [options]   sweep seeds A to B with a progress line\n"
            "       sim --seed N --shrink [--shrink-out FILE] [options]\n"
            "faults: all (default), none, or a comma list of crash, pause, partition, oneway, clog, loss, disk,\n"
@@ -110,6 +111,10 @@ Result<Flags> parse_flags(const std::vector<std::string>& args) {
                 if (!clients.ok()) return clients.error();
                 if (*clients < 1 || *clients > 100) return bad("--clients must be between 1 and 100");
                 flags.sim.clients = *clients;
+            } else if (flag == "--checker-polls") {
+                auto polls = parse_u64(*v, flag);
+                if (!polls.ok()) return polls.error();
+                flags.sim.checker_polls = *polls;
             } else if (flag == "--duration") {
                 auto duration = parse_duration(*v);
                 if (!duration.ok()) return duration.error();

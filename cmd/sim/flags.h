@@ -1,7 +1,7 @@
 #pragma once
 // The sim command line:
 //   sim --seed N [--nodes 3|5] [--duration 60s] [--faults LIST] [--workload NAME] [--trace FILE]
-//       [--history FILE]
+//       [--history FILE] [--checker-polls N]
 //       [--clients N] [--no-buggify] [--plant NAME] [--schedule FILE] [--print-schedule]
 //   sim --seeds A..B [--until-failure] [same options]   a sweep with a progress line
 //   sim --seed N --shrink [--shrink-out FILE] minimise the failing seed's fault schedule
