@@ -1,54 +1,152 @@
 #include "env/memory_disk.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace rq::env {
 
-// One unsynced change to a file, kept so a crash can replay a prefix of them over the durable bytes.
-struct PendingChange {
-    bool is_truncate = false;
-    std::uint64_t offset = 0;  // write offset, or the new size of a truncate
-    std::string data;          // written bytes (empty for a truncate)
-};
-
-struct MemoryDisk::Inode {
-    std::string data;     // what reads see
-    std::string durable;  // what a crash keeps for sure
-    std::vector<PendingChange> pending;
-};
-
-struct MemoryDisk::Directory {
-    std::map<std::string, std::shared_ptr<Inode>> entries;          // what lookups see
-    std::map<std::string, std::shared_ptr<Inode>> durable_entries;  // what a crash keeps
-};
-
 namespace {
+
+void apply_write(std::string& bytes, std::uint64_t offset, std::string_view data) {
+    const auto start = static_cast<std::size_t>(offset);
+    if (bytes.size() < start) bytes.resize(start, '\0');  // a hole reads as zeros
+    const std::size_t overwritten = std::min(data.size(), bytes.size() - start);
+    bytes.replace(start, overwritten, data.data(), overwritten);
+    bytes.append(data.substr(overwritten));
+}
 
 std::string base_name(const std::string& path) {
     const auto slash = path.rfind('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-void apply_write(std::string& bytes, std::uint64_t offset, std::string_view data) {
-    const auto end = static_cast<std::size_t>(offset + data.size());
-    if (bytes.size() < end) bytes.resize(end, '\0');
-    std::copy(data.begin(), data.end(), bytes.begin() + static_cast<std::ptrdiff_t>(offset));
-}
-
-void apply_change(std::string& bytes, const PendingChange& change) {
-    if (change.is_truncate) {
-        bytes.resize(static_cast<std::size_t>(change.offset), '\0');
-    } else {
-        apply_write(bytes, change.offset, change.data);
-    }
-}
-
 Error stale_handle(const std::string& path) {
     return Error(ErrorCode::closed, path + ": file handle opened before a crash");
 }
 
+Error injected_error(const std::string& what) { return Error(ErrorCode::io, what + ": injected I/O error"); }
+
+std::string write_what(const std::string& path, std::uint64_t offset) {
+    return "write " + path + " at " + std::to_string(offset);
+}
+
 }  // namespace
+
+// One unsynced change to a file, kept so a crash can replay a prefix of them over the durable bytes.
+struct PendingChange {
+    bool is_truncate = false;
+    std::uint64_t offset = 0;        // write offset, or the new size of a truncate
+    std::size_t journal_offset = 0;  // where the written bytes start in Inode::journal
+    std::size_t length = 0;          // written bytes (0 for a truncate)
+};
+
+// A half-open range of byte positions.
+struct ByteRange {
+    std::uint64_t begin = 0;
+    std::uint64_t end = 0;
+};
+
+// Past this many separate dirty ranges a sync copies their hull instead (still correct, and bounded).
+constexpr std::size_t dirty_ranges_max = 64;
+
+struct MemoryDisk::Inode {
+    std::string data;     // what reads see
+    std::string durable;  // what a crash keeps for sure
+    std::vector<PendingChange> pending;  // since the last sync, oldest first
+    std::string journal;  // the bytes of the pending writes, back to back (one buffer, not one per write)
+    // Where `durable` may differ from `data`, so a sync copies these ranges rather than the whole file
+    // (WAL segments are megabytes; a sync follows every few hundred bytes). Outside them the two agree
+    // below both sizes; every byte of data past durable's end is inside them.
+    std::vector<ByteRange> dirty;
+
+    [[nodiscard]] std::string_view written(const PendingChange& change) const {
+        return std::string_view(journal).substr(change.journal_offset, change.length);
+    }
+
+    void write(std::uint64_t offset, std::string_view bytes) {
+        const std::uint64_t old_size = data.size();
+        apply_write(data, offset, bytes);
+        // A hole before the write reads as zeros; after a truncate durable may hold other bytes there.
+        mark_dirty(std::min(offset, old_size), offset + bytes.size());
+        pending.push_back({false, offset, journal.size(), bytes.size()});
+        journal.append(bytes);
+    }
+
+    void truncate(std::uint64_t size) {
+        const std::uint64_t old_size = data.size();
+        data.resize(static_cast<std::size_t>(size), '\0');
+        mark_dirty(old_size, size);  // growing adds zeros where durable may hold other bytes
+        pending.push_back({true, size, journal.size(), 0});
+    }
+
+    void sync() {
+        durable.resize(data.size(), '\0');
+        for (const ByteRange& range : dirty) {
+            const auto begin = static_cast<std::size_t>(std::min<std::uint64_t>(range.begin, data.size()));
+            const auto end = static_cast<std::size_t>(std::min<std::uint64_t>(range.end, data.size()));
+            durable.replace(begin, end - begin, data, begin, end - begin);
+        }
+        forget_pending();
+    }
+
+    // Sector rot: flips the bits of [offset, end) in both copies, as far as each reaches. Where both
+    // reach they stay equal or stay dirty; past durable's end every byte of data is dirty already
+    // (only writes and truncates grow data, and both mark what they add).
+    void rot(std::uint64_t offset, std::uint64_t end) {
+        for (std::string* bytes : {&data, &durable}) {
+            for (std::uint64_t i = offset; i < end && i < bytes->size(); ++i) {
+                auto& byte = (*bytes)[static_cast<std::size_t>(i)];
+                byte = static_cast<char>(~static_cast<unsigned char>(byte));
+            }
+        }
+    }
+
+    void replay(std::string& bytes, const PendingChange& change) const {
+        if (change.is_truncate) {
+            bytes.resize(static_cast<std::size_t>(change.offset), '\0');
+        } else {
+            apply_write(bytes, change.offset, written(change));
+        }
+    }
+
+    // After a crash: what survived is both what reads see and what is durable.
+    void settle(std::string bytes) {
+        data = bytes;
+        durable = std::move(bytes);
+        forget_pending();
+    }
+
+private:
+    void mark_dirty(std::uint64_t begin, std::uint64_t end) {
+        if (begin >= end) return;
+        if (!dirty.empty() && begin <= dirty.back().end && end >= dirty.back().begin) {
+            // Appends and rewrites of the tail touch or overlap the last range: grow it.
+            dirty.back().begin = std::min(dirty.back().begin, begin);
+            dirty.back().end = std::max(dirty.back().end, end);
+        } else if (dirty.size() < dirty_ranges_max) {
+            dirty.push_back({begin, end});
+        } else {
+            ByteRange hull{begin, end};
+            for (const ByteRange& range : dirty) {
+                hull.begin = std::min(hull.begin, range.begin);
+                hull.end = std::max(hull.end, range.end);
+            }
+            dirty.assign(1, hull);
+        }
+    }
+
+    void forget_pending() {
+        pending.clear();
+        journal.clear();
+        dirty.clear();
+    }
+};
+
+struct MemoryDisk::Directory {
+    std::map<std::string, std::shared_ptr<Inode>> entries;          // what lookups see
+    std::map<std::string, std::shared_ptr<Inode>> durable_entries;  // what a crash keeps
+};
 
 const char* disk_operation_name(DiskOperation operation) {
     switch (operation) {
@@ -114,12 +212,11 @@ MemoryDisk::MemoryDisk(std::uint64_t seed) : random_(seed) {
 
 MemoryDisk::~MemoryDisk() = default;
 
-Status MemoryDisk::maybe_inject(DiskOperation operation, const std::string& what) {
+bool MemoryDisk::injects_failure(DiskOperation operation) {
     const auto kind = static_cast<std::size_t>(operation);
     ++attempts_[kind];
-    if (countdown_[kind] == 0) return ok_status();
-    if (--countdown_[kind] > 0) return ok_status();
-    return Error(ErrorCode::io, what + ": injected I/O error");
+    if (countdown_[kind] == 0) return false;
+    return --countdown_[kind] == 0;
 }
 
 MemoryDisk::Directory* MemoryDisk::find_directory(const std::string& path) {
@@ -151,7 +248,7 @@ Result<std::unique_ptr<File>> MemoryDisk::open(const std::string& path, OpenMode
         return Error(ErrorCode::invalid_argument, what + ": file exists");
     }
     if (creates) {
-        if (auto injected = maybe_inject(DiskOperation::create, what); !injected.ok()) return injected.error();
+        if (injects_failure(DiskOperation::create)) return injected_error(what);
         if (inode == nullptr) {
             inode = std::make_shared<Inode>();
             directory->entries[base_name(path)] = inode;
@@ -164,8 +261,7 @@ Result<std::unique_ptr<File>> MemoryDisk::open(const std::string& path, OpenMode
 
 Result<std::string> MemoryDisk::read_inode(Inode& inode, const std::string& path, std::uint64_t offset,
                                            std::uint64_t length) {
-    const std::string what = "read " + path + " at " + std::to_string(offset);
-    if (auto injected = maybe_inject(DiskOperation::read, what); !injected.ok()) return injected.error();
+    if (injects_failure(DiskOperation::read)) return injected_error("read " + path + " at " + std::to_string(offset));
     if (offset >= inode.data.size()) return std::string();
     const auto count = std::min<std::uint64_t>(length, inode.data.size() - offset);
     return inode.data.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(count));
@@ -173,12 +269,11 @@ Result<std::string> MemoryDisk::read_inode(Inode& inode, const std::string& path
 
 Status MemoryDisk::write_inode(Inode& inode, const std::string& path, std::uint64_t offset,
                                std::string_view data) {
-    const std::string what = "write " + path + " at " + std::to_string(offset);
     std::uint64_t kept = data.size();
     std::optional<Error> failure;
-    if (auto injected = maybe_inject(DiskOperation::write, what); !injected.ok()) {
+    if (injects_failure(DiskOperation::write)) {
         kept = random_.below(data.size() + 1);  // a failed write may have written a prefix
-        failure = injected.error();
+        failure = injected_error(write_what(path, offset));
     }
     if (space_limit_bytes_) {
         const std::uint64_t used = used_bytes();
@@ -189,31 +284,25 @@ Status MemoryDisk::write_inode(Inode& inode, const std::string& path, std::uint6
             const std::uint64_t room = *space_limit_bytes_ > used ? *space_limit_bytes_ - used : 0;
             const std::uint64_t reachable_end = std::max(old_size, std::min(end, old_size + room));
             kept = reachable_end > offset ? reachable_end - offset : 0;
-            failure = Error(ErrorCode::no_space, what + ": no space left on device");
+            failure = Error(ErrorCode::no_space, write_what(path, offset) + ": no space left on device");
         }
     }
-    if (kept > 0 || offset > inode.data.size()) {
-        PendingChange change{false, offset, std::string(data.substr(0, static_cast<std::size_t>(kept)))};
-        apply_change(inode.data, change);
-        inode.pending.push_back(std::move(change));
-    }
+    if (kept > 0 || offset > inode.data.size()) inode.write(offset, data.substr(0, static_cast<std::size_t>(kept)));
     if (failure) return *failure;
     return ok_status();
 }
 
 Status MemoryDisk::truncate_inode(Inode& inode, const std::string& path, std::uint64_t size) {
-    const std::string what = "truncate " + path + " to " + std::to_string(size);
-    if (auto injected = maybe_inject(DiskOperation::write, what); !injected.ok()) return injected.error();
-    PendingChange change{true, size, {}};
-    apply_change(inode.data, change);
-    inode.pending.push_back(std::move(change));
+    if (injects_failure(DiskOperation::write)) {
+        return injected_error("truncate " + path + " to " + std::to_string(size));
+    }
+    inode.truncate(size);
     return ok_status();
 }
 
 Status MemoryDisk::sync_inode(Inode& inode, const std::string& path) {
-    if (auto injected = maybe_inject(DiskOperation::sync, "sync " + path); !injected.ok()) return injected.error();
-    inode.durable = inode.data;
-    inode.pending.clear();
+    if (injects_failure(DiskOperation::sync)) return injected_error("sync " + path);
+    inode.sync();
     return ok_status();
 }
 
@@ -224,7 +313,7 @@ Status MemoryDisk::rename(const std::string& from, const std::string& to) {
     if (source == nullptr || target == nullptr) return Error(ErrorCode::not_found, what + ": no such directory");
     auto found = source->entries.find(base_name(from));
     if (found == source->entries.end()) return Error(ErrorCode::not_found, what + ": no such file");
-    if (auto injected = maybe_inject(DiskOperation::rename, what); !injected.ok()) return injected.error();
+    if (injects_failure(DiskOperation::rename)) return injected_error(what);
     std::shared_ptr<Inode> inode = found->second;
     source->entries.erase(found);
     target->entries[base_name(to)] = std::move(inode);
@@ -237,7 +326,7 @@ Status MemoryDisk::remove(const std::string& path) {
     if (directory == nullptr || !directory->entries.contains(base_name(path))) {
         return Error(ErrorCode::not_found, what + ": no such file");
     }
-    if (auto injected = maybe_inject(DiskOperation::remove, what); !injected.ok()) return injected.error();
+    if (injects_failure(DiskOperation::remove)) return injected_error(what);
     directory->entries.erase(base_name(path));
     return ok_status();
 }
@@ -273,7 +362,7 @@ Status MemoryDisk::make_directory(const std::string& path) {
 Status MemoryDisk::sync_directory(const std::string& path) {
     Directory* directory = find_directory(path);
     if (directory == nullptr) return Error(ErrorCode::not_found, "sync directory " + path + ": no such directory");
-    if (auto injected = maybe_inject(DiskOperation::sync, "sync directory " + path); !injected.ok()) return injected.error();
+    if (injects_failure(DiskOperation::sync)) return injected_error("sync directory " + path);
     directory->durable_entries = directory->entries;
     return ok_status();
 }
@@ -302,12 +391,9 @@ std::uint64_t MemoryDisk::used_bytes() const {
 Status MemoryDisk::corrupt(const std::string& path, std::uint64_t offset, std::uint64_t length) {
     std::shared_ptr<Inode> inode = lookup(path);
     if (inode == nullptr) return Error(ErrorCode::not_found, "corrupt " + path + ": no such file");
-    for (std::string* bytes : {&inode->data, &inode->durable}) {
-        for (std::uint64_t i = offset; i < offset + length && i < bytes->size(); ++i) {
-            auto& byte = (*bytes)[static_cast<std::size_t>(i)];
-            byte = static_cast<char>(~static_cast<unsigned char>(byte));
-        }
-    }
+    constexpr std::uint64_t last = std::numeric_limits<std::uint64_t>::max();
+    const std::uint64_t end = length > last - offset ? last : offset + length;
+    inode->rot(offset, end);
     return ok_status();
 }
 
@@ -326,19 +412,19 @@ void MemoryDisk::crash_inode(Inode& inode, const CrashOptions& options) {
             tear_next = kept < change_count;
             break;
     }
+    if (change_count == 0) return;  // nothing pending: data and durable already agree
     std::string bytes = inode.durable;
-    for (std::size_t i = 0; i < kept; ++i) apply_change(bytes, inode.pending[i]);
+    for (std::size_t i = 0; i < kept; ++i) inode.replay(bytes, inode.pending[i]);
     if (tear_next && !inode.pending[kept].is_truncate) {
         const PendingChange& torn = inode.pending[kept];
+        const std::string_view written = inode.written(torn);
         // Torn: at least the last byte is lost (a whole write is the case of one more kept change).
-        const auto prefix = torn.data.empty() ? 0 : static_cast<std::size_t>(random_.below(torn.data.size()));
-        std::string data = torn.data.substr(0, prefix);
-        if (options.zero_fill_torn_write) data.resize(torn.data.size(), '\0');
+        const auto prefix = written.empty() ? 0 : static_cast<std::size_t>(random_.below(written.size()));
+        std::string data(written.substr(0, prefix));
+        if (options.zero_fill_torn_write) data.resize(written.size(), '\0');
         apply_write(bytes, torn.offset, data);
     }
-    inode.data = bytes;
-    inode.durable = std::move(bytes);
-    inode.pending.clear();
+    inode.settle(std::move(bytes));
 }
 
 void MemoryDisk::crash(CrashOptions options) {

@@ -95,7 +95,8 @@ private:
     struct Inode;
     struct Directory;
 
-    Status maybe_inject(DiskOperation operation, const std::string& what);
+    // Counts an attempt of `operation`; true if it is the one the countdown picked to fail.
+    bool injects_failure(DiskOperation operation);
     Directory* find_directory(const std::string& path);
     const Directory* find_directory(const std::string& path) const;
     std::shared_ptr<Inode> lookup(const std::string& path) const;
