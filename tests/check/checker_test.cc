@@ -258,6 +258,47 @@ TEST(Checker, UnreadValuesAreInterchangeableSoTimedOutWritesStayCheap) {
     EXPECT_EQ(check("row", unread_writes_history(30, 31), budget).verdict, Verdict::illegal);
 }
 
+// Timed-out cas operations, each expecting a value that one acknowledged write produced and a later
+// read proves gone for good, then a run of "write(k) ok, cas(k, _) -> false" pairs that need the
+// unread timed-out writes in between. Told apart, every subset of the cas operations that did or did
+// not happen (2^24) multiplies the configurations; once the read that ends its value's time is
+// linearized, a cas that never took effect can never take effect, so the checker forgets it.
+std::vector<Operation> dead_cas_history(int timed_out, int unread, int pairs) {
+    Builder b;
+    for (int i = 0; i < timed_out; ++i) {
+        const int value = 2000 + i;
+        b.call(1, "write", value);
+        b.invoke(300 + i, "cas", pair(value, 3000 + i)).unknown(300 + i);
+        b.call(1, "write", 4000 + i).call(1, "read", {}, 4000 + i);
+    }
+    for (int i = 0; i < unread; ++i) b.invoke(100 + i, "write", 1000 + i).unknown(100 + i);
+    for (int k = 1; k <= pairs; ++k) b.call(1, "write", k).call(1, "cas", pair(k, 500 + k), false);
+    return b.operations();
+}
+
+TEST(Checker, TimedOutCasWhoseValueIsGoneForGoodIsForgotten) {
+    CheckOptions budget;
+    int polls = 0;
+    budget.out_of_time = [&] { return ++polls > 4; };
+    EXPECT_EQ(check("register", dead_cas_history(24, 10, 11), budget).verdict, Verdict::illegal);
+    polls = 0;
+    EXPECT_EQ(check("register", dead_cas_history(24, 10, 10), budget).verdict, Verdict::ok);
+    polls = 0;
+    EXPECT_EQ(check("row", dead_cas_history(24, 10, 11), budget).verdict, Verdict::illegal);
+}
+
+TEST(Checker, ATimedOutCasStaysPossibleWhileItsValueMayReturn) {
+    // The value 7 is written again by a write that timed out, so cas(7, 9) may still happen late.
+    Builder b;
+    b.call(1, "write", 7).invoke(2, "cas", pair(7, 9)).unknown(2);
+    b.invoke(3, "write", 7).unknown(3).call(1, "write", 8).call(1, "read", {}, 8).call(1, "read", {}, 9);
+    EXPECT_EQ(verdict("register", b), Verdict::ok);
+    Builder gone;  // without the second write of 7, the read of 8 ends 7's time: 9 cannot appear
+    gone.call(1, "write", 7).invoke(2, "cas", pair(7, 9)).unknown(2);
+    gone.call(1, "write", 8).call(1, "read", {}, 8).call(1, "read", {}, 9);
+    EXPECT_EQ(verdict("register", gone), Verdict::illegal);
+}
+
 TEST(Checker, AValueComparedByACasIsNeverMergedWithUnreadOnes) {
     // 7 is never read, but a cas expects it: writing 7 and writing 8 are different.
     Builder b;
