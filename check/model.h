@@ -83,6 +83,18 @@ public:
     // check_fast; the result has the same operations in the same order.
     [[nodiscard]] virtual std::optional<std::vector<Operation>> merge_unobserved(std::span<const Operation* const> ops) const;
 
+    // For each operation with an unknown outcome that can take effect only in states that are gone
+    // for good once some other operation has been linearized: that operation's position in `ops`
+    // (the deadline), or kAlwaysDead when no reachable state lets it take effect; else kNoDeadline.
+    // Past its deadline such an operation is certainly one that never happened, and the search
+    // forgets it, so that configurations that differ only in whether it happened coincide.
+    // Register and row: a timed-out cas(x, y) whose x only acknowledged operations produce, once an
+    // acknowledged operation invoked after all of them pins the state to something else. `ops` as
+    // for check_fast; an empty result means none.
+    static constexpr std::size_t kNoDeadline = static_cast<std::size_t>(-1);
+    static constexpr std::size_t kAlwaysDead = static_cast<std::size_t>(-2);
+    [[nodiscard]] virtual std::vector<std::size_t> unknown_deadlines(std::span<const Operation* const> ops) const;
+
     // A model may check one key's operations faster than the general search. Returns nullopt
     // when it has no fast check for these operations; the checker then searches. `ops` are
     // validated, without fail or unconstrained operations, in invocation order.

@@ -160,6 +160,41 @@ public:
         return merged;
     }
 
+    // A timed-out cas(x, y) takes effect only in state x. When every operation that can produce x
+    // (write or insert of x, cas to x) was acknowledged, all of them completed by some event T, and
+    // an acknowledged operation invoked after T that leaves or needs a state other than x (a read of
+    // something else; a write, insert, delete or cas that changed the row, whose result cannot be x
+    // since it does not produce x) comes after all of them: from its linearization on, the state is
+    // never x again. The earliest-completing such operation is the deadline.
+    std::vector<std::size_t> unknown_deadlines(std::span<const Operation* const> ops) const override {
+        struct Producers {
+            bool all_acknowledged = true;
+            std::size_t last_completion = 0;
+        };
+        std::unordered_map<std::string, Producers> producers;
+        for (const Operation* op : ops) {
+            const Value* produced = produced_value(*op);
+            if (produced == nullptr) continue;
+            Producers& p = producers[produced->to_json()];
+            if (op->outcome != Outcome::ok) p.all_acknowledged = false;
+            else p.last_completion = std::max(p.last_completion, op->complete_event);
+        }
+        std::vector<std::size_t> deadlines(ops.size(), kNoDeadline);
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            if (ops[i]->f != "cas" || ops[i]->outcome != Outcome::unknown) continue;
+            const Value& expected = ops[i]->input.as_list()[0];
+            if (expected.is_null()) continue;  // the empty row: the start, and after any delete
+            const auto found = producers.find(expected.to_json());
+            if (found == producers.end()) {
+                deadlines[i] = kAlwaysDead;
+                continue;
+            }
+            if (!found->second.all_acknowledged) continue;
+            deadlines[i] = first_pin_after(ops, found->second.last_completion, expected);
+        }
+        return deadlines;
+    }
+
     std::string describe(const Operation& op) const override {
         if (op.f == "read") return "read() -> " + (op.outcome == Outcome::ok ? show(op.output) : std::string("?"));
         if (op.f == "write") return "write(" + show(op.input) + ")";
@@ -172,6 +207,27 @@ public:
     }
 
 private:
+    // The value op leaves as the state when it takes effect, if it writes one.
+    static const Value* produced_value(const Operation& op) {
+        if (op.f == "write") return &op.input;
+        if (op.f != "insert" && op.f != "cas") return nullptr;
+        if (op.outcome == Outcome::ok && !op.output.as_bool()) return nullptr;  // it changed nothing
+        return op.f == "insert" ? &op.input : &op.input.as_list()[1];
+    }
+
+    // The earliest-completing acknowledged operation invoked after event `after` whose state at its
+    // linearization is not `gone` and stays so (see unknown_deadlines), or kNoDeadline.
+    static std::size_t first_pin_after(std::span<const Operation* const> ops, std::size_t after, const Value& gone) {
+        std::size_t best = kNoDeadline;
+        for (std::size_t j = 0; j < ops.size(); ++j) {
+            const Operation& op = *ops[j];
+            if (op.outcome != Outcome::ok || op.invoke_event <= after) continue;
+            const bool pins = op.f == "read" ? op.output != gone : op.f == "write" || op.output.as_bool();
+            if (pins && (best == kNoDeadline || op.complete_event < ops[best]->complete_event)) best = j;
+        }
+        return best;
+    }
+
     bool row_;
 };
 
@@ -299,6 +355,7 @@ std::string Model::describe(const Operation& op) const {
 
 std::optional<PartitionResult> Model::check_fast(std::span<const Operation* const>) const { return std::nullopt; }
 std::optional<std::vector<Operation>> Model::merge_unobserved(std::span<const Operation* const>) const { return std::nullopt; }
+std::vector<std::size_t> Model::unknown_deadlines(std::span<const Operation* const>) const { return {}; }
 
 bool Model::grows(const Operation&) const { return false; }
 std::optional<Value> Model::resets_to(const Operation&) const { return std::nullopt; }

@@ -70,6 +70,7 @@ public:
             read_only_[op] = ops[op]->outcome == Outcome::ok && model.is_read_only(*ops[op]) ? 1 : 0;
         }
         prepare_growth(model);
+        deadline_ = model.unknown_deadlines(ops);
     }
 
     PartitionResult run();
@@ -91,6 +92,7 @@ private:
     void lift(std::uint32_t op);
     void unlift(std::uint32_t op);
     std::uint64_t build_key(std::uint32_t state);
+    [[nodiscard]] bool past_deadline(std::uint32_t op) const;
     // Candidates of a configuration are tried in passes, and a pass tries only some of them:
     //   read_only: a definite read-only operation that fits is placed and nothing else is tried;
     //   definite:  the other operations with a definite outcome;
@@ -124,6 +126,9 @@ private:
     std::vector<std::uint32_t> target_;       // op -> state id of its accepting_state, or kNil
     std::vector<std::uint32_t> reset_;        // op -> state id of its resets_to, or kNil
     std::vector<std::uint8_t> linearized_;
+    // op -> Model::unknown_deadlines: an unknown operation past its deadline is left out of memo
+    // keys (it can no longer happen, so whether it did not or did earlier makes no difference).
+    std::vector<std::size_t> deadline_;
     std::size_t definite_left_ = 0;           // ok operations not yet linearized
     std::vector<std::uint32_t> key_;
     std::array<std::uint32_t, 16> key_scratch_{};  // resets met by doomed()
@@ -201,10 +206,19 @@ void Search::unlift(std::uint32_t op) {
     relink(call_node(op));
 }
 
+bool Search::past_deadline(std::uint32_t op) const {
+    if (deadline_.empty()) return false;
+    const std::size_t deadline = deadline_[op];
+    if (deadline == Model::kNoDeadline) return false;
+    return deadline == Model::kAlwaysDead || linearized_[deadline] != 0;
+}
+
+// The key of the configuration the list and linearized_ describe, in `state`.
 std::uint64_t Search::build_key(std::uint32_t state) {
     key_.clear();
     std::uint64_t hash = mix(state + 0x9e3779b97f4a7c15ULL);
     for (std::uint32_t node = next_[0]; node != kNil; node = next_[node]) {
+        if (is_call(node) && past_deadline(op_of(node))) continue;
         const std::uint32_t word = is_call(node) ? op_of(node) : (op_of(node) | kReturnMark);
         key_.push_back(word);
         hash = mix(hash ^ word);
@@ -285,14 +299,15 @@ Search::Placed Search::place(std::uint32_t op, std::uint32_t after, Pass pass) {
     }
     // Two statements: build_key refills key_, and an argument list does not order that before
     // key_'s conversion to a span (it did not, and the span pointed at freed memory).
+    linearized_[op] = 1;  // the key is of the configuration with op placed (deadlines read it)
     const std::uint64_t hash = build_key(after);
     const ConfigurationMemo::Insert inserted = memo_.insert(hash, key_, after);
     if (inserted != ConfigurationMemo::Insert::added) {
+        linearized_[op] = 0;
         unlift(op);
         return inserted == ConfigurationMemo::Insert::present ? Placed::explored : Placed::out_of_memory;
     }
     if (memo_.bytes() + space_.bytes() > options_.memory_bytes_max) return Placed::out_of_memory;
-    linearized_[op] = 1;
     if (ops_[op]->outcome == Outcome::ok) --definite_left_;
     push(op, state_, pass);
     state_ = after;
