@@ -21,12 +21,14 @@ Network::Network(World& world, Random random, std::size_t nodes, Deliver deliver
     held_.resize(links);
 }
 
-Duration Network::latency(std::size_t from, std::size_t to) {
+Duration Network::latency(std::size_t from, std::size_t to) { return sample(from, to).latency; }
+
+Network::Sample Network::sample(std::size_t from, std::size_t to) {
     const Duration base = base_latency_[link(from, to)];
     const Duration extra = extra_latency_[link(from, to)];
     // One message in fifty takes the slow tail (a retransmission, a GC pause on a router).
-    if (random_.chance(1, 50)) return base + extra + microseconds(random_.between(5'000, 150'000));
-    return base + extra + microseconds(random_.below(static_cast<std::uint64_t>(base.count() / 1000) + 1));
+    if (random_.chance(1, 50)) return {base + extra + microseconds(random_.between(5'000, 150'000)), true};
+    return {base + extra + microseconds(random_.below(static_cast<std::uint64_t>(base.count() / 1000) + 1)), false};
 }
 
 const char* message_kind_name(std::size_t payload_index) {
@@ -62,11 +64,16 @@ void Network::send(std::size_t from, std::size_t to, raft::Message message) {
 }
 
 void Network::schedule(std::size_t from, std::size_t to, raft::Message message) {
-    Duration arrival = world_.now() + latency(from, to);
+    const Sample taken = sample(from, to);
+    Duration arrival = world_.now() + taken.latency;
     Duration& last = last_arrival_[link(from, to)];
-    // One TCP connection per pair: in order, unless the link is lossy (reordering on).
-    if (!reordering()) arrival = std::max(arrival, last);
-    last = std::max(last, arrival);
+    if (reordering() && taken.slow_tail) {
+        // A lossy link: the straggler arrives late and what was sent after it overtakes it.
+    } else {
+        // One TCP connection per pair: in order (a straggler holds up what follows it).
+        arrival = std::max(arrival, last);
+        last = arrival;
+    }
     world_.at(arrival, event_tag(EventKind::message, to),
                  [this, to, m = std::move(message)] {
                      ++stats_.delivered;

@@ -1,8 +1,9 @@
 #pragma once
 // The simulated network between nodes. Every directed link has its own latency distribution (a base
 // drawn per link, jitter, and a slow tail). A link delivers in order, as the one TCP connection per
-// node pair that rqlited uses does (a message behind a slow one waits for it); while a run turns on
-// loss and duplication, links also reorder (each message takes its own time). Faults act on directed links: a cut link drops what is sent over it (a partition
+// node pair that rqlited uses does (a message behind a straggler waits for it); while a run turns on
+// loss and duplication, links also reorder: stragglers (one message in fifty) arrive late, overtaken
+// by what was sent after them. Faults act on directed links: a cut link drops what is sent over it (a partition
 // is a set of cuts, a one-way cut a single direction); a clogged link holds what is sent until it is
 // unclogged, then delivers it all (late, in a burst); a slow link adds a fixed delay to every message
 // (in flight across a change of leader, old-term messages arrive late). Every choice comes from the network's stream.
@@ -49,12 +50,17 @@ public:
     // zero ends it. Messages already in flight keep their time.
     void slow(std::size_t from, std::size_t to, Duration extra) { extra_latency_[link(from, to)] = extra; }
     void unslow_all() { extra_latency_.assign(extra_latency_.size(), Duration{0}); }
-    // Loss and duplication, per thousand messages; while either is on, links reorder.
+    // Loss and duplication, per thousand messages; while either is on, stragglers are overtaken.
     void set_loss(std::uint32_t drop_per_mille, std::uint32_t duplicate_per_mille);
     [[nodiscard]] bool reordering() const { return drop_per_mille_ > 0 || duplicate_per_mille_ > 0; }
 
     // One latency sample for a message on this link (client links use the pseudo-node `nodes`).
     Duration latency(std::size_t from, std::size_t to);
+    struct Sample {
+        Duration latency;
+        bool slow_tail = false;  // one of the rare stragglers
+    };
+    Sample sample(std::size_t from, std::size_t to);
     [[nodiscard]] const NetworkStats& stats() const { return stats_; }
     [[nodiscard]] std::size_t nodes() const { return nodes_; }
 
