@@ -77,9 +77,8 @@ PreparedStatement& PreparedStatement::operator=(PreparedStatement&& other) noexc
 void PreparedStatement::take(PreparedStatement& other) noexcept {
     statement_ = std::exchange(other.statement_, nullptr);
     lender_ = std::exchange(other.lender_, nullptr);
-    key_ = std::move(other.key_);
-    consumed_ = other.consumed_;
-    generation_ = other.generation_;
+    cached_ = other.cached_;
+    entry_ = other.entry_;
     changes_schema_ = other.changes_schema_;
 }
 
@@ -92,7 +91,6 @@ void PreparedStatement::release() {
     }
     statement_ = nullptr;
     lender_ = nullptr;
-    key_.clear();
 }
 
 // ---- StatementCache ------------------------------------------------------------------------------
@@ -100,6 +98,8 @@ void PreparedStatement::release() {
 StatementCache::StatementCache(sqlite3* db, std::shared_ptr<SchemaEpoch> epoch, std::size_t capacity)
     : db_(db), capacity_(capacity), schema_epoch_(std::move(epoch)) {
     RQ_ASSERT(schema_epoch_ != nullptr, "statement cache without a schema epoch");
+    // A new connection has no copy of the schema yet: its first prepare reads the current one.
+    schema_epoch_seen_ = schema_epoch_->value();
 }
 
 StatementCache::~StatementCache() {
@@ -110,12 +110,23 @@ StatementCache::~StatementCache() {
 
 PreparedStatement StatementCache::prepare(std::string_view sql, SqlOrigin origin, int& rc, std::size_t& consumed) {
     const bool cacheable = schema_is_current();
+    bool key_taken = false;  // by a statement lent out now: this use gets one of its own
     if (cacheable) {
-        if (std::optional<Entry> idle = take_idle(sql)) {
-            ++stats_.hits;
-            rc = SQLITE_OK;
-            consumed = idle->consumed;
-            return lend(std::move(*idle), false);
+        if (auto found = by_sql_.find(sql); found != by_sql_.end()) {
+            const Position entry = found->second;
+            if (entry->lent) {
+                key_taken = true;
+            } else if (sqlite3_expired(entry->statement) == 0) {
+                ++stats_.hits;
+                rc = SQLITE_OK;
+                consumed = entry->consumed;
+                entries_.splice(entries_.begin(), entries_, entry);
+                return lend(entry);
+            } else {
+                by_sql_.erase(found);
+                sqlite3_finalize(entry->statement);
+                entries_.erase(entry);
+            }
         }
     }
     ++stats_.misses;
@@ -130,21 +141,32 @@ PreparedStatement StatementCache::prepare(std::string_view sql, SqlOrigin origin
     }
     consumed = static_cast<std::size_t>(tail - sql.data());
     if (statement == nullptr || !cacheable) return PreparedStatement(statement);
-    const bool changes_schema = origin == SqlOrigin::user && may_change_schema(sqlite3_sql(statement));
-    return lend(Entry{std::string(sql), statement, consumed}, changes_schema);
+    if (origin == SqlOrigin::user && may_change_schema(sqlite3_sql(statement))) return lend_once(statement, true);
+    if (key_taken) return lend_once(statement, false);
+    entries_.push_front(detail::CachedStatement{std::string(sql), statement, consumed});
+    by_sql_.emplace(entries_.front().sql, entries_.begin());
+    PreparedStatement lease = lend(entries_.begin());
+    evict_beyond_capacity();
+    return lease;
 }
 
 void StatementCache::clear() {
-    for (Entry& entry : idle_) sqlite3_finalize(entry.statement);
-    idle_.clear();
+    for (auto position = entries_.begin(); position != entries_.end();) {
+        if (position->lent) {
+            position->dropped = true;
+            ++position;
+        } else {
+            sqlite3_finalize(position->statement);
+            position = entries_.erase(position);
+        }
+    }
     by_sql_.clear();
-    ++generation_;
     ++stats_.clears;
 }
 
 StatementCacheStats StatementCache::stats() const {
     StatementCacheStats out = stats_;
-    out.idle = idle_.size();
+    for (const detail::CachedStatement& entry : entries_) out.idle += entry.lent ? 0 : 1;
     return out;
 }
 
@@ -172,60 +194,49 @@ bool StatementCache::refresh_schema() {
     return rc == SQLITE_DONE || rc == SQLITE_ROW;
 }
 
-PreparedStatement StatementCache::lend(Entry entry, bool changes_schema) {
-    PreparedStatement lease(entry.statement);
-    lease.lender_ = this;
-    lease.key_ = std::move(entry.sql);
-    lease.consumed_ = entry.consumed;
-    lease.generation_ = generation_;
-    lease.changes_schema_ = changes_schema;
+PreparedStatement StatementCache::lend(Position entry) {
+    entry->lent = true;
     ++lent_;
+    PreparedStatement lease(entry->statement);
+    lease.lender_ = this;
+    lease.cached_ = true;
+    lease.entry_ = entry;
     return lease;
 }
 
-std::optional<StatementCache::Entry> StatementCache::take_idle(std::string_view sql) {
-    auto found = by_sql_.find(sql);
-    if (found == by_sql_.end()) return std::nullopt;
-    auto position = found->second;
-    by_sql_.erase(found);
-    Entry entry = std::move(*position);
-    idle_.erase(position);
-    if (sqlite3_expired(entry.statement) != 0) {
-        sqlite3_finalize(entry.statement);
-        return std::nullopt;
-    }
-    return entry;
+PreparedStatement StatementCache::lend_once(sqlite3_stmt* statement, bool changes_schema) {
+    ++lent_;
+    PreparedStatement lease(statement);
+    lease.lender_ = this;
+    lease.changes_schema_ = changes_schema;
+    return lease;
 }
 
 void StatementCache::give_back(PreparedStatement& lease) {
     RQ_ASSERT(lent_ > 0, "statement given back to a cache that lent none");
     --lent_;
-    sqlite3_stmt* statement = lease.statement_;
-    make_like_new(statement);
-    if (lease.changes_schema_) {
-        sqlite3_finalize(statement);
-        schema_epoch_->advance();  // every cache sharing it, this one included, starts afresh
+    if (!lease.cached_) {
+        sqlite3_finalize(lease.statement_);
+        if (lease.changes_schema_) schema_epoch_->advance();  // every cache sharing it starts afresh
         return;
     }
-    if (lease.generation_ != generation_) {
-        sqlite3_finalize(statement);
-        return;
+    const Position entry = lease.entry_;
+    make_like_new(entry->statement);
+    entry->lent = false;
+    if (entry->dropped) {
+        sqlite3_finalize(entry->statement);
+        entries_.erase(entry);
     }
-    keep(Entry{std::move(lease.key_), statement, lease.consumed_});
 }
 
-void StatementCache::keep(Entry entry) {
-    if (by_sql_.contains(entry.sql) || capacity_ == 0) {
-        sqlite3_finalize(entry.statement);  // a copy prepared while this one was lent is kept already
-        return;
-    }
-    idle_.push_front(std::move(entry));
-    by_sql_.emplace(idle_.front().sql, idle_.begin());
-    if (idle_.size() > capacity_) {
-        Entry& oldest = idle_.back();
-        by_sql_.erase(oldest.sql);
-        sqlite3_finalize(oldest.statement);
-        idle_.pop_back();
+// Drops the least recently used idle statements while more than `capacity_` are held.
+void StatementCache::evict_beyond_capacity() {
+    for (auto position = entries_.end(); entries_.size() > capacity_ && position != entries_.begin();) {
+        --position;
+        if (position->lent) continue;
+        by_sql_.erase(position->sql);
+        sqlite3_finalize(position->statement);
+        position = entries_.erase(position);  // the next one: the loop steps back from it
     }
 }
 

@@ -39,6 +39,18 @@ namespace rq::store {
 
 class StatementCache;
 
+namespace detail {
+// A statement a StatementCache holds, idle or lent out.
+struct CachedStatement {
+    std::string sql;  // the key: the text handed to prepare(), from the statement to the text's end
+    sqlite3_stmt* statement = nullptr;
+    std::size_t consumed = 0;
+    bool lent = false;
+    bool dropped = false;  // cleared while lent: finalized when given back
+};
+using CachedStatements = std::list<CachedStatement>;
+}  // namespace detail
+
 // One prepared statement for one use: either owned (finalized when dropped) or lent by a
 // StatementCache (given back when dropped). Move-only.
 class PreparedStatement {
@@ -61,12 +73,10 @@ private:
     void take(PreparedStatement& other) noexcept;
 
     sqlite3_stmt* statement_ = nullptr;
-    // Set while lent: where to give it back, under which key, and the cache's generation then.
-    StatementCache* lender_ = nullptr;
-    std::string key_;
-    std::size_t consumed_ = 0;
-    std::uint64_t generation_ = 0;
-    bool changes_schema_ = false;  // a user statement that may change what SQLite compiles against
+    StatementCache* lender_ = nullptr;  // set while lent: where to give it back
+    bool cached_ = false;               // lent from the cache (at entry_), else lent for one use
+    detail::CachedStatements::iterator entry_{};
+    bool changes_schema_ = false;  // a one-use user statement that may change what SQLite compiles against
 };
 
 // Whose SQL a statement is. User SQL gets the rules in the file comment; the store's own SQL is kept as
@@ -95,7 +105,8 @@ class StatementCache {
 public:
     static constexpr std::size_t default_capacity = 64;
 
-    // `db` must outlive the cache. Connections to the same database share `epoch`.
+    // `db` must outlive the cache and not have prepared anything yet. Connections to the same database
+    // share `epoch`.
     StatementCache(sqlite3* db, std::shared_ptr<SchemaEpoch> epoch, std::size_t capacity = default_capacity);
     ~StatementCache();  // no statement may still be lent out
     StatementCache(const StatementCache&) = delete;
@@ -115,25 +126,22 @@ public:
 private:
     friend class PreparedStatement;
 
-    struct Entry {
-        std::string sql;  // the key: the text handed to prepare(), from the statement to the text's end
-        sqlite3_stmt* statement = nullptr;
-        std::size_t consumed = 0;
-    };
+    using Position = detail::CachedStatements::iterator;
 
     bool schema_is_current();
     bool refresh_schema();
-    PreparedStatement lend(Entry entry, bool changes_schema);
-    std::optional<Entry> take_idle(std::string_view sql);
+    PreparedStatement lend(Position entry);
+    PreparedStatement lend_once(sqlite3_stmt* statement, bool changes_schema);
     void give_back(PreparedStatement& lease);
-    void keep(Entry entry);
+    void evict_beyond_capacity();
 
     sqlite3* db_;
     std::size_t capacity_;
-    std::list<Entry> idle_;  // most recently used first
-    std::unordered_map<std::string_view, std::list<Entry>::iterator> by_sql_;  // views into idle_'s keys
-    std::uint64_t generation_ = 0;  // bumped by clear(): statements lent before are not taken back
-    std::size_t lent_ = 0;
+    // Most recently used first. A statement stays in place while lent (marked so), and a hit moves it to
+    // the front, so using a cached statement allocates nothing.
+    detail::CachedStatements entries_;
+    std::unordered_map<std::string_view, Position> by_sql_;  // every entry not dropped, by its sql
+    std::size_t lent_ = 0;  // statements lent out, cached or not
     std::shared_ptr<SchemaEpoch> schema_epoch_;
     std::optional<std::uint64_t> schema_epoch_seen_;  // unset: the schema could not be loaded
     sqlite3_stmt* schema_loader_ = nullptr;  // prepared on first use and kept for good

@@ -90,6 +90,19 @@ TEST_F(StatementCacheTest, AStatementInUseIsNotLentTwice) {
     EXPECT_EQ(stats().idle, 1u) << "one copy is kept, the other finalized";
 }
 
+TEST_F(StatementCacheTest, AStatementLentWhenTheCacheEmptiesIsNotKeptWhenGivenBack) {
+    PreparedStatement lent = prepare("SELECT a FROM t");
+    { PreparedStatement idle = prepare("SELECT b FROM t"); }
+    connection_.statements().clear();
+    EXPECT_EQ(stats().idle, 0u);
+    ASSERT_EQ(sqlite3_step(lent.get()), SQLITE_ROW) << "still usable until given back";
+    lent.release();
+    EXPECT_EQ(stats().idle, 0u);
+    { PreparedStatement again = prepare("SELECT a FROM t"); }
+    EXPECT_EQ(stats().hits, 0u);
+    EXPECT_EQ(stats().idle, 1u);
+}
+
 TEST_F(StatementCacheTest, HoldsAtMostItsCapacityDroppingTheLeastRecentlyUsed) {
     StatementCache small(connection_.get(), std::make_shared<SchemaEpoch>(), 2);
     auto use = [&](std::string_view sql) {
