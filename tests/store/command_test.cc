@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "store/command.h"
+#include "store/fnv_hash.h"
 
 namespace rq::store {
 namespace {
@@ -53,6 +54,70 @@ TEST(CommandTest, EveryKindRoundTrips) {
 }
 
 TEST(CommandTest, EncodingIsDeterministic) { EXPECT_EQ(encode_command(full_command()), encode_command(full_command())); }
+
+// Commands whose encodings straddle Cap'n Proto's default first segment (1024 words): one to four
+// statements of growing text, parameters of every kind, and loads small and large.
+inline std::vector<Command> commands_of_every_size() {
+    std::vector<Command> out;
+    const CommandKind kinds[] = {CommandKind::execute, CommandKind::query, CommandKind::request};
+    for (std::size_t i = 0; i < 240; ++i) {
+        Command command;
+        command.kind = kinds[i % 3];
+        command.unix_time = std::chrono::nanoseconds(1'700'000'000'000'000'000 + static_cast<std::int64_t>(i));
+        command.batch.transaction = i % 2 == 0;
+        const std::size_t statements = 1 + i % 4;
+        for (std::size_t s = 0; s < statements; ++s) {
+            Statement statement;
+            statement.sql = std::string((i * 37 + s * 11) % 3100 + s, static_cast<char>('a' + (i + s) % 26));
+            for (std::size_t p = 0; p < (i + s) % 5; ++p) {
+                const std::string name = p % 2 == 0 ? "" : "n" + std::to_string(p);
+                switch ((i + p) % 5) {
+                    case 0: statement.parameters.push_back(Parameter{name, std::int64_t(i * p)}); break;
+                    case 1: statement.parameters.push_back(Parameter{name, std::string(i % 50, 't')}); break;
+                    case 2: statement.parameters.push_back(Parameter{name, Blob{std::string(i % 70, 'b')}}); break;
+                    case 3: statement.parameters.push_back(Parameter{name, 0.25 * static_cast<double>(p)}); break;
+                    default: statement.parameters.push_back(Parameter{name, std::monostate{}}); break;
+                }
+            }
+            command.batch.statements.push_back(std::move(statement));
+        }
+        out.push_back(std::move(command));
+    }
+    // One statement whose text alone crosses the boundary, a byte at a time.
+    for (std::size_t length = 7'900; length < 8'300; length += 3) {
+        Command command;
+        command.kind = CommandKind::execute;
+        command.batch.statements.push_back(Statement{std::string(length, 'q'), {}, false});
+        out.push_back(std::move(command));
+    }
+    Command noop;
+    out.push_back(noop);
+    for (std::size_t size : {std::size_t{0}, std::size_t{100}, std::size_t{9'000}, std::size_t{200'000}}) {
+        Command load;
+        load.kind = CommandKind::load;
+        load.database_image = std::string(size, 'L');
+        out.push_back(std::move(load));
+    }
+    return out;
+}
+
+// Log entries hold these bytes, so they must not change. The fingerprint was taken with the encoder
+// that built every message in Cap'n Proto's default 1024-word first segment; the encoder now sizes
+// that segment to the command, which must give the same bytes, below and above 1024 words.
+TEST(CommandTest, EncodedBytesAreThoseOfTheDefaultSegmentEncoder) {
+    FnvHash fingerprint;
+    std::size_t total = 0;
+    for (const Command& command : commands_of_every_size()) {
+        const std::string bytes = encode_command(command);
+        fingerprint.add_string(bytes);
+        total += bytes.size();
+        auto decoded = decode_command(bytes);
+        ASSERT_TRUE(decoded.ok()) << decoded.error().message();
+        EXPECT_EQ(encode_command(*decoded), bytes);
+    }
+    EXPECT_EQ(total, 2'307'944u);
+    EXPECT_EQ(fingerprint.digest(), 0xfcc0a290c5050a28ULL);
+}
 
 TEST(CommandTest, RefusesTruncatedAndPaddedBytes) {
     const std::string bytes = encode_command(full_command());
