@@ -142,7 +142,7 @@ PreparedStatement StatementCache::prepare(std::string_view sql, SqlOrigin origin
     consumed = static_cast<std::size_t>(tail - sql.data());
     if (statement == nullptr || !cacheable) return PreparedStatement(statement);
     if (origin == SqlOrigin::user && may_change_schema(sqlite3_sql(statement))) return lend_once(statement, true);
-    if (key_taken) return lend_once(statement, false);
+    if (key_taken || sql.size() > kept_sql_bytes_max) return lend_once(statement, false);
     entries_.push_front(detail::CachedStatement{std::string(sql), statement, consumed});
     by_sql_.emplace(entries_.front().sql, entries_.begin());
     PreparedStatement lease = lend(entries_.begin());

@@ -17,8 +17,8 @@
 // - While the schema cannot be loaded (a damaged database), nothing is cached or reused.
 // A lent statement is out of the cache until given back; then it is reset, its bindings are cleared
 // and its instruction counter zeroed (SQLite's progress handler counts instructions across runs), so
-// nothing of one use reaches the next. The cache holds at most `capacity` idle statements and drops
-// the least recently used.
+// nothing of one use reaches the next. The cache holds at most `capacity` idle statements, each of at
+// most kept_sql_bytes_max bytes of text, and drops the least recently used.
 //
 // Only changes made through connections sharing the epoch are seen: nothing else may change the
 // database while it is open (rqlited owns its file; the simulator's databases are in memory).
@@ -104,6 +104,9 @@ struct StatementCacheStats {
 class StatementCache {
 public:
     static constexpr std::size_t default_capacity = 64;
+    // Longer texts are prepared for one use: a multi-megabyte INSERT is rarely run twice, and keeping
+    // 64 of them would hold their text and program for nothing.
+    static constexpr std::size_t kept_sql_bytes_max = 16 * 1024;
 
     // `db` must outlive the cache and not have prepared anything yet. Connections to the same database
     // share `epoch`.

@@ -122,6 +122,14 @@ TEST_F(StatementCacheTest, HoldsAtMostItsCapacityDroppingTheLeastRecentlyUsed) {
     EXPECT_EQ(small.stats().hits, 2u) << "SELECT 2 had been dropped";
 }
 
+TEST_F(StatementCacheTest, ALongTextIsPreparedForOneUseOnly) {
+    const std::string long_text = "SELECT '" + std::string(StatementCache::kept_sql_bytes_max, 'x') + "'";
+    { PreparedStatement statement = prepare(long_text); }
+    EXPECT_EQ(stats().idle, 0u);
+    { PreparedStatement statement = prepare(long_text); }
+    EXPECT_EQ(stats().hits, 0u);
+}
+
 TEST_F(StatementCacheTest, ReportsHowMuchOfAMultiStatementTextTheFirstStatementSpans) {
     const std::string_view text = "SELECT 1; SELECT 2";
     for (int use = 0; use < 2; ++use) {
