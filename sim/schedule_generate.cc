@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "sim/schedule.h"
 
@@ -140,35 +141,19 @@ private:
         add({end, FaultKind::heal});
     }
 
-    void clog(Duration t, Duration end) {
-        // Clog some links one by one, then unclog them in another order.
-        const std::size_t count = random_.between(1, shape_.voters);
-        std::vector<std::pair<std::size_t, std::size_t>> links;
-        Duration at = t;
-        for (std::size_t i = 0; i < count; ++i) {
-            const std::size_t from = any_voter();
-            std::size_t to = any_voter();
-            if (to == from) to = (to + 1) % shape_.voters;
-            FaultEvent event{at, FaultKind::clog, from};
-            event.peer = to;
-            add(event);
-            links.emplace_back(from, to);
-            at += milliseconds(random_.between(50, 500));
-        }
-        for (std::size_t i = links.size(); i > 1; --i) std::swap(links[i - 1], links[random_.below(i)]);
-        Duration back = std::max(end, at);
-        for (const auto& [from, to] : links) {
-            FaultEvent event{back, FaultKind::unclog, from};
-            event.peer = to;
-            add(event);
-            back += milliseconds(random_.between(50, 500));
-        }
-    }
+    void clog(Duration t, Duration end) { links_one_by_one(t, end, FaultKind::clog, FaultKind::unclog, {}); }
 
     // Links turn slow one by one (each its own delay, 50 ms to 2 s: past an election timeout at the
     // top), then recover in another order. A slow path lets messages of an old term arrive after
     // the receiver moved on, and delays what a new leader tells a follower about commits.
     void slow(Duration t, Duration end) {
+        links_one_by_one(t, end, FaultKind::slow, FaultKind::slow,
+                         [this] { return static_cast<std::int64_t>(random_.between(50, 2000)); });
+    }
+
+    // Some links degrade one by one (`on`, with `amount()` when given), then recover in another
+    // order (`off`, amount 0).
+    void links_one_by_one(Duration t, Duration end, FaultKind on, FaultKind off, const std::function<std::int64_t()>& amount) {
         const std::size_t count = random_.between(1, shape_.voters);
         std::vector<std::pair<std::size_t, std::size_t>> links;
         Duration at = t;
@@ -176,9 +161,9 @@ private:
             const std::size_t from = any_voter();
             std::size_t to = any_voter();
             if (to == from) to = (to + 1) % shape_.voters;
-            FaultEvent event{at, FaultKind::slow, from};
+            FaultEvent event{at, on, from};
             event.peer = to;
-            event.amount = static_cast<std::int64_t>(random_.between(50, 2000));
+            if (amount) event.amount = amount();
             add(event);
             links.emplace_back(from, to);
             at += milliseconds(random_.between(50, 500));
@@ -186,7 +171,7 @@ private:
         for (std::size_t i = links.size(); i > 1; --i) std::swap(links[i - 1], links[random_.below(i)]);
         Duration back = std::max(end, at);
         for (const auto& [from, to] : links) {
-            FaultEvent event{back, FaultKind::slow, from};
+            FaultEvent event{back, off, from};
             event.peer = to;
             add(event);
             back += milliseconds(random_.between(50, 500));
