@@ -232,10 +232,14 @@ TEST(Checker, StopsAtFirstIllegalKeyWhenAsked) {
 // invocation, and cas operations that failed because the value was not what they expected: the
 // shape of the simulator's register histories. Every pair "write(k) ok, cas(k, _) -> false" needs
 // some unread write between its two operations; `pairs` of them against `unread` timed-out writes.
-std::vector<Operation> unread_writes_history(int unread, int pairs) {
-    Builder b;
+void add_unread_writes_then_pairs(Builder& b, int unread, int pairs) {
     for (int i = 0; i < unread; ++i) b.invoke(100 + i, "write", 1000 + i).unknown(100 + i);
     for (int k = 1; k <= pairs; ++k) b.call(1, "write", k).call(1, "cas", pair(k, 500 + k), false);
+}
+
+std::vector<Operation> unread_writes_history(int unread, int pairs) {
+    Builder b;
+    add_unread_writes_then_pairs(b, unread, pairs);
     return b.operations();
 }
 
@@ -271,8 +275,7 @@ std::vector<Operation> dead_cas_history(int timed_out, int unread, int pairs) {
         b.invoke(300 + i, "cas", pair(value, 3000 + i)).unknown(300 + i);
         b.call(1, "write", 4000 + i).call(1, "read", {}, 4000 + i);
     }
-    for (int i = 0; i < unread; ++i) b.invoke(100 + i, "write", 1000 + i).unknown(100 + i);
-    for (int k = 1; k <= pairs; ++k) b.call(1, "write", k).call(1, "cas", pair(k, 500 + k), false);
+    add_unread_writes_then_pairs(b, unread, pairs);
     return b.operations();
 }
 
