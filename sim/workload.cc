@@ -22,6 +22,19 @@ store::StatementBatch batch_of(std::vector<std::string> statements, bool transac
     return batch;
 }
 
+store::Statement bound(std::string sql, std::vector<store::Value> values) {
+    store::Statement statement{std::move(sql), {}, false};
+    for (store::Value& value : values) statement.parameters.push_back(store::Parameter{"", std::move(value)});
+    return statement;
+}
+
+store::StatementBatch batch_of(std::vector<store::Statement> statements, bool transaction) {
+    store::StatementBatch batch;
+    batch.statements = std::move(statements);
+    batch.transaction = transaction;
+    return batch;
+}
+
 check::Value integer_or_null(const store::Value& cell) {
     if (const auto* v = std::get_if<std::int64_t>(&cell)) return check::Value(*v);
     return check::Value();

@@ -61,6 +61,10 @@ inline constexpr std::string_view workload_names = "register, list, bank";
 
 // Helpers shared by the workloads.
 store::StatementBatch batch_of(std::vector<std::string> statements, bool transaction = false);
+// One statement with positional parameters (`?`), as clients send values: the SQL text repeats, so
+// the store prepares it once.
+store::Statement bound(std::string sql, std::vector<store::Value> values);
+store::StatementBatch batch_of(std::vector<store::Statement> statements, bool transaction = false);
 // A cell as a history value: its integer, or null for anything else.
 check::Value integer_or_null(const store::Value& cell);
 // The first statement's error, if any statement failed or the batch did.

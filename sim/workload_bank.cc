@@ -38,8 +38,8 @@ public:
         request.f = "transfer";
         request.write = true;
         request.input = check::Value::List{from, to, amount};
-        request.batch = batch_of({"UPDATE bank SET bal = bal - " + std::to_string(amount) + " WHERE id = " + std::to_string(from),
-                                  "UPDATE bank SET bal = bal + " + std::to_string(amount) + " WHERE id = " + std::to_string(to)},
+        request.batch = batch_of({bound("UPDATE bank SET bal = bal - ? WHERE id = ?", {amount, from}),
+                                  bound("UPDATE bank SET bal = bal + ? WHERE id = ?", {amount, to})},
                                  true);
         return request;
     }

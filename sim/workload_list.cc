@@ -24,14 +24,13 @@ public:
         request.key = "k" + std::to_string(random.below(key_count));
         if (random.chance(1, 2)) {
             request.f = "read";
-            request.batch = batch_of({"SELECT v FROM lst WHERE k = '" + request.key + "' ORDER BY id"});
+            request.batch = batch_of({bound("SELECT v FROM lst WHERE k = ? ORDER BY id", {request.key})});
         } else {
             const std::int64_t value = next_value_++;
             request.f = "append";
             request.write = true;
             request.input = value;
-            request.batch = batch_of({"INSERT INTO lst (k, v) VALUES ('" + request.key + "', " +
-                                      std::to_string(value) + ")"});
+            request.batch = batch_of({bound("INSERT INTO lst (k, v) VALUES (?, ?)", {request.key, value})});
         }
         return request;
     }

@@ -24,14 +24,13 @@ public:
         const std::uint64_t dice = random.below(10);
         if (dice < 4) {
             request.f = "read";
-            request.batch = batch_of({"SELECT v FROM reg WHERE k = '" + request.key + "'"});
+            request.batch = batch_of({bound("SELECT v FROM reg WHERE k = ?", {request.key})});
         } else if (dice < 7) {
             const std::int64_t value = next_value_++;
             request.f = "write";
             request.write = true;
             request.input = value;
-            request.batch = batch_of({"INSERT OR REPLACE INTO reg (k, v) VALUES ('" + request.key + "', " +
-                                      std::to_string(value) + ")"});
+            request.batch = batch_of({bound("INSERT OR REPLACE INTO reg (k, v) VALUES (?, ?)", {request.key, value})});
         } else {
             // Compare-and-set from a recent value, so that some succeed.
             const std::int64_t from = next_value_ - 1 - static_cast<std::int64_t>(random.below(4));
@@ -39,8 +38,7 @@ public:
             request.f = "cas";
             request.write = true;
             request.input = check::Value::List{from, to};
-            request.batch = batch_of({"UPDATE reg SET v = " + std::to_string(to) + " WHERE k = '" + request.key +
-                                      "' AND v = " + std::to_string(from)});
+            request.batch = batch_of({bound("UPDATE reg SET v = ? WHERE k = ? AND v = ?", {to, request.key, from})});
         }
         return request;
     }
