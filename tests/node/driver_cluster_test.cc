@@ -6,16 +6,10 @@
 
 #include "store/value.h"
 #include "tests/node/cluster_harness.h"
+#include "tests/node/reply_cells.h"
 
 namespace rq::node::testing {
 namespace {
-
-std::int64_t count_of(const Reply& reply) {
-    EXPECT_TRUE(reply.ok()) << failure_name(reply.failure) << ": " << reply.message;
-    if (!reply.ok() || reply.results.results.empty() || reply.results.results[0].row_count == 0) return -1;
-    const auto& value = reply.results.results[0].cell(0, 0);
-    return std::holds_alternative<std::int64_t>(value) ? std::get<std::int64_t>(value) : -1;
-}
 
 // Every live replica holds the same database.
 void expect_identical_replicas(TestCluster& cluster) {

@@ -5,24 +5,11 @@
 
 #include "store/value.h"
 #include "tests/node/cluster_harness.h"
+#include "tests/node/reply_cells.h"
 #include "wal/snapshot_format.h"
 
 namespace rq::node::testing {
 namespace {
-
-std::int64_t count_of(const Reply& reply) {
-    EXPECT_TRUE(reply.ok()) << failure_name(reply.failure) << ": " << reply.message;
-    if (!reply.ok() || reply.results.results.empty() || reply.results.results[0].row_count == 0) return -1;
-    const auto& value = reply.results.results[0].cell(0, 0);
-    return std::holds_alternative<std::int64_t>(value) ? std::get<std::int64_t>(value) : -1;
-}
-
-std::string text_of(const Reply& reply) {
-    EXPECT_TRUE(reply.ok()) << failure_name(reply.failure) << ": " << reply.message;
-    if (!reply.ok() || reply.results.results.empty() || reply.results.results[0].row_count == 0) return "";
-    const auto& value = reply.results.results[0].cell(0, 0);
-    return std::holds_alternative<std::string>(value) ? std::get<std::string>(value) : "";
-}
 
 // (2) ack_before_fsync. n3 is cut off; n1 and n2 commit and acknowledge two writes (a CREATE TABLE
 // and an INSERT); then both crash (losing unsynced writes) and the cluster comes back with n3.

@@ -59,6 +59,16 @@ void settle_without(Cluster& cluster, NodeId cut_off) {
     FAIL() << "the cluster never settles";
 }
 
+// Three nodes founded; node 1 wins term 2 and commits "before" on all of them.
+void node_1_leads_with_before_committed(Cluster& cluster) {
+    const Configuration founding{{NodeId(1), NodeId(2), NodeId(3)}, {}};
+    for (std::size_t i = 1; i <= 3; ++i) cluster.add(NodeId(i), founding);
+    cluster.node(NodeId(1)).campaign();
+    cluster.stabilize();
+    EXPECT_EQ(cluster.node(NodeId(1)).propose("before").refusal, Refusal::none);
+    cluster.stabilize();
+}
+
 // Three nodes; node 1 led term 2 and committed "before"; then it was cut off, and node 2 won term 3
 // with node 3's vote and committed "after". Node 1 does not know yet.
 struct DeposedLeader {
@@ -66,13 +76,7 @@ struct DeposedLeader {
     Index after_index;
 
     explicit DeposedLeader(PlantedBug bug) : cluster(hand_driven(bug), Cluster::Options{true, true}) {
-        const Configuration founding{{NodeId(1), NodeId(2), NodeId(3)}, {}};
-        for (std::size_t i = 1; i <= 3; ++i) cluster.add(NodeId(i), founding);
-        cluster.node(NodeId(1)).campaign();
-        cluster.stabilize();
-        EXPECT_EQ(cluster.node(NodeId(1)).propose("before").refusal, Refusal::none);
-        cluster.stabilize();
-
+        node_1_leads_with_before_committed(cluster);
         cluster.node(NodeId(2)).campaign();
         settle_without(cluster, NodeId(1));
         EXPECT_EQ(cluster.node(NodeId(2)).role(), Role::leader);
@@ -179,12 +183,7 @@ bool between(const Message& message, NodeId a, NodeId b) { return involves(messa
 // node 3 only. Returns node 3's term at i + 1; the cluster checks state machine safety throughout.
 Term stale_leader_reaches_node_3(PlantedBug bug) {
     Cluster cluster(hand_driven(bug), Cluster::Options{true, true});
-    const Configuration founding{{NodeId(1), NodeId(2), NodeId(3)}, {}};
-    for (std::size_t i = 1; i <= 3; ++i) cluster.add(NodeId(i), founding);
-    cluster.node(NodeId(1)).campaign();
-    cluster.stabilize();
-    EXPECT_EQ(cluster.node(NodeId(1)).propose("before").refusal, Refusal::none);
-    cluster.stabilize();
+    node_1_leads_with_before_committed(cluster);
     const Index before = cluster.node(NodeId(3)).log().committed();
 
     cluster.node(NodeId(2)).campaign();
