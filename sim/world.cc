@@ -11,22 +11,39 @@ bool World::later(const Pending& a, const Pending& b) {
     return a.sequence > b.sequence;
 }
 
+std::uint32_t World::take_slot(std::uint64_t tag, Action action) {
+    if (free_slots_.empty()) {
+        slots_.push_back(Slot{tag, std::move(action)});
+        return static_cast<std::uint32_t>(slots_.size() - 1);
+    }
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = Slot{tag, std::move(action)};
+    return slot;
+}
+
 void World::at(Duration time, std::uint64_t tag, Action action) {
     RQ_ASSERT(time >= now_, "an event in the past:", time.count(), "now", now_.count());
-    heap_.push_back(Pending{time, next_sequence_++, tag, std::move(action)});
+    heap_.push_back(Pending{time, next_sequence_++, take_slot(tag, std::move(action))});
     std::push_heap(heap_.begin(), heap_.end(), later);
 }
 
 bool World::step(Duration until) {
     if (heap_.empty() || heap_.front().time > until) return false;
     std::pop_heap(heap_.begin(), heap_.end(), later);
-    Pending event = std::move(heap_.back());
+    const Pending event = heap_.back();
     heap_.pop_back();
+    // The action leaves its slot before it runs: it may schedule events that reuse the slot.
+    Slot& slot = slots_[event.slot];
+    const std::uint64_t tag = slot.tag;
+    Action action = std::move(slot.action);
+    slot.action = nullptr;
+    free_slots_.push_back(event.slot);
     now_ = event.time;
     ++executed_;
     mix(static_cast<std::uint64_t>(event.time.count()));
-    mix(event.tag);
-    event.action();
+    mix(tag);
+    action();
     if (after_each_) after_each_();
     return true;
 }
