@@ -30,8 +30,7 @@ std::string multi_line(std::string text) {
     return text;
 }
 
-// The record a child writes for its parent: one "key value" per line.
-std::string record_of(const SimOptions& options, const SimResult& result) {
+std::string record_of_result(const SimOptions& options, const SimResult& result) {
     std::ostringstream out;
     out << "passed " << (result.passed ? 1 : 0) << "\n";
     out << "violation " << one_line(result.violation) << "\n";
@@ -49,6 +48,17 @@ std::string record_of(const SimOptions& options, const SimResult& result) {
     out << "operations " << operations << "\n";
     return out.str();
 }
+
+void parse_record(const std::string& text, ChildOutcome& outcome);
+
+}  // namespace
+
+std::string record_of(const SimOptions& options, const Result<SimResult>& result) {
+    if (!result.ok()) return "passed 0\nviolation bad options: " + result.error().message() + "\n";
+    return record_of_result(options, *result);
+}
+
+namespace {
 
 void parse_record(const std::string& text, ChildOutcome& outcome) {
     std::istringstream in(text);
@@ -73,6 +83,24 @@ void parse_record(const std::string& text, ChildOutcome& outcome) {
     }
 }
 
+}  // namespace
+
+ChildOutcome outcome_of(const std::string& record, int status, const std::string& errors) {
+    ChildOutcome outcome;
+    parse_record(record, outcome);
+    if (!WIFEXITED(status) || record.empty()) {
+        outcome.passed = false;
+        const std::size_t at = errors.find("assertion failed");
+        std::string message = at == std::string::npos ? errors : errors.substr(at);
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+        outcome.violation = "engine assertion: " +
+                            (message.empty() ? "the run died with status " + std::to_string(status) : message);
+    }
+    return outcome;
+}
+
+namespace {
+
 [[noreturn]] void child_main(SimOptions options, const ChildFiles& files, int record_fd, int error_fd) {
     dup2(error_fd, STDERR_FILENO);
     std::ofstream trace;
@@ -85,13 +113,7 @@ void parse_record(const std::string& text, ChildOutcome& outcome) {
             std::ofstream(files.history) << check::history_to_jsonl(history);
         };
     }
-    auto result = run_simulation(options);
-    std::string record;
-    if (!result.ok()) {
-        record = "passed 0\nviolation bad options: " + result.error().message() + "\n";
-    } else {
-        record = record_of(options, *result);
-    }
+    const std::string record = record_of(options, run_simulation(options));
     trace.close();
     for (std::size_t written = 0; written < record.size();) {
         const ssize_t n = write(record_fd, record.data() + written, record.size() - written);
@@ -147,17 +169,7 @@ ChildOutcome run_in_child(const SimOptions& options, const ChildFiles& files) {
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    ChildOutcome outcome;
-    parse_record(record, outcome);
-    if (!WIFEXITED(status) || record.empty()) {
-        outcome.passed = false;
-        const std::size_t at = errors.find("assertion failed");
-        std::string message = at == std::string::npos ? errors : errors.substr(at);
-        while (!message.empty() && message.back() == '\n') message.pop_back();
-        outcome.violation = "engine assertion: " +
-                            (message.empty() ? "the run died with status " + std::to_string(status) : message);
-    }
-    return outcome;
+    return outcome_of(record, status, errors);
 }
 
 }  // namespace rq::sim::cli

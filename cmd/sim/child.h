@@ -32,6 +32,11 @@ struct ChildFiles {
 
 ChildOutcome run_in_child(const SimOptions& options, const ChildFiles& files = {});
 
+// The record a run sends its parent (one "key value" per line), and what the parent makes of it:
+// a child that exited without a whole record died, and its stderr says why.
+std::string record_of(const SimOptions& options, const Result<SimResult>& result);
+ChildOutcome outcome_of(const std::string& record, int wait_status, const std::string& errors);
+
 // The property a violation names ("linearizability", "engine assertion", ...): the text before ':'.
 std::string property_of(const std::string& violation);
 

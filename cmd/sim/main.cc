@@ -15,6 +15,7 @@
 
 #include "cmd/sim/child.h"
 #include "cmd/sim/flags.h"
+#include "cmd/sim/worker.h"
 #include "sim/report.h"
 #include "sim/shrink.h"
 
@@ -58,11 +59,12 @@ int run_sweep(const Flags& flags) {
     double simulated = 0;
     std::uint64_t operations = 0;
     std::uint64_t last_run = first;
+    SeedWorker worker(flags.sim);
     for (std::uint64_t seed = first; seed <= last; ++seed) {
         last_run = seed;
         SimOptions options = flags.sim;
         options.seed = seed;
-        const ChildOutcome outcome = run_in_child(options);
+        const ChildOutcome outcome = worker.run(seed);
         simulated += static_cast<double>(outcome.simulated_ns) / 1e9;
         operations += outcome.operations;
         for (const auto& [kind, count] : outcome.faults) faults[kind] += count;

@@ -35,6 +35,20 @@ TEST(World, RunsEventsInTimeThenSchedulingOrder) {
     EXPECT_EQ(world.now(), std::chrono::seconds(1));
 }
 
+TEST(World, AnEventMayScheduleMoreWhileItRuns) {
+    World world;
+    std::string order;
+    world.at(std::chrono::milliseconds(1), 0, [&] {
+        order += "a";
+        world.after(std::chrono::milliseconds(0), 0, [&] { order += "b"; });  // may take a's slot
+        world.after(std::chrono::milliseconds(1), 0, [&] { order += "d"; });
+    });
+    world.at(std::chrono::milliseconds(2), 0, [&] { order += "c"; });  // scheduled before d
+    world.run_until(std::chrono::seconds(1));
+    EXPECT_EQ(order, "abcd");
+    EXPECT_EQ(world.executed(), 4u);
+}
+
 TEST(Simulation, SameSeedTwiceGivesTheSameTraceHash) {
     const SimResult a = run(options(5));
     const SimResult b = run(options(5));
