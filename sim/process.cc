@@ -21,9 +21,9 @@ void SimSyncer::run(std::function<Status()> work, std::function<void(Status)> do
     if (p.random_.chance(1, 30)) latency += microseconds(p.random_.between(5'000, 50'000));
     const std::uint64_t generation = p.generation_;
     p.world_.after(latency, event_tag(EventKind::sync, p.index_),
-                   [&p, generation, work = std::move(work), done = std::move(done)] {
+                   [&p, generation, work = std::move(work), done = std::move(done)]() mutable {
                        if (p.generation_ != generation) return;  // crashed meanwhile: never completes
-                       p.post([work, done] { done(work()); });
+                       p.post([work = std::move(work), done = std::move(done)] { done(work()); });
                    });
 }
 

@@ -12,7 +12,7 @@ std::optional<std::string> RaftOracle::after_event() {
         if (!p.up()) continue;
         const raft::Node& node = p.driver()->raft();
         if (node.role() == raft::Role::leader) {
-            const auto [it, inserted] = leaders_by_term_.emplace(node.term(), i);
+            const auto [it, inserted] = leaders_by_term_.try_emplace(node.term(), i);  // no node built when known
             if (!inserted && it->second != i) {
                 return "election safety: " + cluster_.process(it->second).id() + " and " + p.id() + " both lead term " +
                        std::to_string(node.term().value());
