@@ -102,7 +102,10 @@ void Clients::arrive(std::size_t index, std::uint64_t serial, std::size_t node, 
         return;
     }
     const std::uint64_t generation = process.generation();
-    process.post([this, index, serial, node, hops, generation, &process, request = clients_[index].request] {
+    // The request as it is now: while the process is paused the client may time out and move on.
+    const Request& current = clients_[index].request;
+    process.post([this, index, serial, node, hops, generation, &process, batch = current.batch, write = current.write,
+                  level = current.level]() mutable {
         auto reply = [this, index, serial, node, hops, generation, &process](node::Reply r) {
             if (process.generation() != generation) return;  // the process died: the connection broke
             const Duration back = cluster_.network().latency(node, cluster_.size());
@@ -110,12 +113,12 @@ void Clients::arrive(std::size_t index, std::uint64_t serial, std::size_t node, 
                 on_reply(index, serial, node, hops, r);
             });
         };
-        if (request.write) {
-            process.driver()->execute(request.batch, node::WriteOptions{}, std::move(reply));
+        if (write) {
+            process.driver()->execute(std::move(batch), node::WriteOptions{}, std::move(reply));
         } else {
             node::ReadOptions options;
-            options.level = request.level;
-            process.driver()->query(request.batch, options, std::move(reply));
+            options.level = level;
+            process.driver()->query(std::move(batch), options, std::move(reply));
         }
     });
 }
