@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "base/assert.h"
@@ -42,9 +43,10 @@ const check::Value* written_value(const check::Operation& op) {
 // binary search and a lookup instead of a pass over the key's history.
 class KeyWrites {
 public:
-    explicit KeyWrites(const std::vector<check::Operation>& ops) {
+    explicit KeyWrites(const std::vector<const check::Operation*>& ops) {
         std::vector<const check::Operation*> effective;
-        for (const check::Operation& op : ops) {
+        for (const check::Operation* each : ops) {
+            const check::Operation& op = *each;
             const check::Value* value = written_value(op);
             if (value && op.outcome != check::Outcome::fail) source_[value->to_json()] = &op;
             if (!took_effect(op)) continue;
@@ -116,17 +118,16 @@ check::History checked_history(const Recorder& recorder) {
 
 HistoryVerdict check_history(const Recorder& recorder, const check::Model& model, std::uint64_t polls_max) {
     HistoryVerdict verdict;
-    const std::vector<check::Operation> all = recorder.history().operations();
-    std::map<std::string, std::vector<check::Operation>> strong_by_key;
-    std::map<std::string, std::vector<check::Operation>> weak_by_key;
-    std::vector<check::Operation> strong;
-    for (const check::Operation& op : all) {
-        if (is_weak_read(recorder, op.invoke_event)) {
-            weak_by_key[op.key].push_back(op);
-        } else {
-            strong.push_back(op);
-            strong_by_key[op.key].push_back(op);
-        }
+    std::vector<check::Operation> all = recorder.history().operations();
+    // Strong operations first (the checker takes them as one span), weak reads after them.
+    const auto weak_begin = std::stable_partition(all.begin(), all.end(), [&recorder](const check::Operation& op) {
+        return !is_weak_read(recorder, op.invoke_event);
+    });
+    const std::span<const check::Operation> strong(all.data(), static_cast<std::size_t>(weak_begin - all.begin()));
+    std::map<std::string, std::vector<const check::Operation*>> strong_by_key;
+    std::map<std::string, std::vector<const check::Operation*>> weak_by_key;
+    for (auto op = all.begin(); op != all.end(); ++op) {
+        (op < weak_begin ? strong_by_key : weak_by_key)[op->key].push_back(&*op);
     }
     verdict.operations_checked = strong.size();
     auto result = check::check_operations(model, strong, budget(polls_max));
@@ -152,7 +153,8 @@ HistoryVerdict check_history(const Recorder& recorder, const check::Model& model
     }
     for (auto& [key, weak] : weak_by_key) {
         const KeyWrites writes(strong_by_key[key]);
-        for (const check::Operation& read : weak) {
+        for (const check::Operation* each : weak) {
+            const check::Operation& read = *each;
             if (read.outcome != check::Outcome::ok) continue;
             const char* level = read_level_name(*recorder.level_of(read.invoke_event));
             ++verdict.checked_reads[level];
