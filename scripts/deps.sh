@@ -12,6 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev libsimdjson-dev libssl-dev
   clang libclang-rt-14-dev
   libedit-dev
+  libmimalloc-dev
 )
 # The rqlite-js client test needs Node.js and npm; a machine that has them from elsewhere keeps its own.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
