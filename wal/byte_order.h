@@ -3,7 +3,9 @@
 // Readers take a cursor and never read past the end: a short buffer is a decode failure, not UB.
 // Also the fixed-width lower-case hex numbers in file names (segments, snapshots).
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,20 @@ inline void put_u32(std::string& out, std::uint32_t value) {
 inline void put_u64(std::string& out, std::uint64_t value) {
     for (int shift = 0; shift < 64; shift += 8) out.push_back(static_cast<char>((value >> shift) & 0xFFu));
 }
+
+// In place, into bytes the caller already sized (encoders that write a whole record at once). On a
+// little-endian machine the value's own bytes are the encoding: one store instead of eight.
+template <typename Unsigned>
+void store_little_endian(char* out, Unsigned value) {
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(out, &value, sizeof value);
+    } else {
+        for (std::size_t i = 0; i < sizeof value; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFFu);
+    }
+}
+
+inline void store_u32(char* out, std::uint32_t value) { store_little_endian(out, value); }
+inline void store_u64(char* out, std::uint64_t value) { store_little_endian(out, value); }
 
 inline std::uint32_t get_u32_at(std::string_view bytes, std::size_t offset) {
     std::uint32_t value = 0;

@@ -101,20 +101,23 @@ std::uint64_t framed_record_bytes(std::uint64_t payload_bytes) {
 }
 
 void encode_record(RecordType type, std::string_view payload, std::string& out) {
-    RQ_ASSERT(payload.size() <= record_payload_bytes_max, payload.size());
-    const std::size_t start = out.size();
-    std::string header;
-    put_u32(header, 0);  // header crc, filled below
-    put_u32(header, crc32c(payload));
-    put_u32(header, static_cast<std::uint32_t>(payload.size()));
-    header.append(3, '\0');
-    put_u8(header, static_cast<std::uint8_t>(type));
-    const std::uint32_t header_crc = crc32c(std::string_view(header).substr(4));
-    for (std::size_t i = 0; i < 4; ++i) header[i] = static_cast<char>((header_crc >> (8 * i)) & 0xFFu);
-    out += header;
-    out += payload;
-    const auto framed = static_cast<std::size_t>(framed_record_bytes(payload.size()));
-    out.append(start + framed - 1 - out.size(), '\0');
+    encode_record(type, payload, {}, out);
+}
+
+void encode_record(RecordType type, std::string_view prefix, std::string_view rest, std::string& out) {
+    const std::size_t payload_bytes = prefix.size() + rest.size();
+    RQ_ASSERT(payload_bytes <= record_payload_bytes_max, payload_bytes);
+    char header[record_header_bytes] = {};  // the bytes at [12, 15) stay zero
+    store_u32(header + payload_crc_offset, crc32c_extend(crc32c(prefix), rest));
+    store_u32(header + payload_length_offset, static_cast<std::uint32_t>(payload_bytes));
+    header[type_offset] = static_cast<char>(type);
+    store_u32(header + header_crc_offset, crc32c(std::string_view(header + 4, record_header_bytes - 4)));
+    const auto framed = static_cast<std::size_t>(framed_record_bytes(payload_bytes));
+    out.reserve(out.size() + framed);
+    out.append(header, record_header_bytes);
+    out.append(prefix);
+    out.append(rest);
+    out.append(framed - record_header_bytes - payload_bytes - 1, '\0');
     out.push_back(static_cast<char>(record_end_marker));
 }
 

@@ -30,6 +30,9 @@ std::uint64_t framed_record_bytes(std::uint64_t payload_bytes);
 
 // Appends one framed record to `out`. The payload must be at most record_payload_bytes_max.
 void encode_record(RecordType type, std::string_view payload, std::string& out);
+// The same record for the payload `prefix` followed by `rest`, without joining them first: an entry
+// record is its fixed fields then its data, which can then go from the entry straight to `out`.
+void encode_record(RecordType type, std::string_view prefix, std::string_view rest, std::string& out);
 
 struct Record {
     RecordType type;

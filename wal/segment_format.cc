@@ -29,22 +29,20 @@ std::string encode_segment_header(const SegmentHeader& header) {
     return out;
 }
 
-std::string encode_hard_state(const raft::HardState& state) {
-    std::string out;
-    put_u64(out, state.term.value());
-    put_u64(out, state.vote.value());
-    put_u64(out, state.commit.value());
-    return out;
+HardStateFields hard_state_fields(const raft::HardState& state) {
+    HardStateFields fields;
+    store_u64(fields.data(), state.term.value());
+    store_u64(fields.data() + 8, state.vote.value());
+    store_u64(fields.data() + 16, state.commit.value());
+    return fields;
 }
 
-std::string encode_entry(const raft::Entry& entry) {
-    std::string out;
-    out.reserve(static_cast<std::size_t>(entry_payload_overhead_bytes) + entry.data.size());
-    put_u64(out, entry.term.value());
-    put_u64(out, entry.index.value());
-    put_u8(out, static_cast<std::uint8_t>(entry.type));
-    out += entry.data;
-    return out;
+EntryFields entry_fields(const raft::Entry& entry) {
+    EntryFields fields;
+    store_u64(fields.data(), entry.term.value());
+    store_u64(fields.data() + 8, entry.index.value());
+    fields[16] = static_cast<char>(entry.type);
+    return fields;
 }
 
 Result<SegmentHeader> decode_segment_header(std::string_view payload) {

@@ -2,6 +2,7 @@
 // What the records of a WAL segment hold, and how segment files are named. Framing and checksums
 // are in record.h; the format is described in wal/README.md.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,8 +43,6 @@ std::string segment_file_name(std::uint64_t sequence);
 std::optional<std::uint64_t> parse_segment_file_name(std::string_view name);
 
 std::string encode_segment_header(const SegmentHeader& header);
-std::string encode_hard_state(const raft::HardState& state);
-std::string encode_entry(const raft::Entry& entry);
 
 // Decoders fail with ErrorCode::corrupt and a message saying what does not parse.
 Result<SegmentHeader> decode_segment_header(std::string_view payload);
@@ -56,5 +55,15 @@ inline constexpr std::uint64_t wal_number_limit = 1ULL << 62;
 
 // Payload bytes of an entry record besides its data.
 inline constexpr std::uint64_t entry_payload_overhead_bytes = 17;
+
+// Record payloads, built on the stack (the write path runs once per entry and per Ready): an entry
+// record's payload is entry_fields(entry) followed by entry.data, which encode_record takes as two
+// pieces; a hard state record's is hard_state_fields(state).
+using EntryFields = std::array<char, entry_payload_overhead_bytes>;
+using HardStateFields = std::array<char, 24>;
+EntryFields entry_fields(const raft::Entry& entry);
+HardStateFields hard_state_fields(const raft::HardState& state);
+inline std::string_view as_view(const EntryFields& fields) { return {fields.data(), fields.size()}; }
+inline std::string_view as_view(const HardStateFields& fields) { return {fields.data(), fields.size()}; }
 
 }  // namespace rq::wal

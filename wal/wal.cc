@@ -7,6 +7,8 @@ namespace rq::wal {
 namespace {
 
 constexpr std::uint64_t segment_bytes_min = 4096;
+// save() keeps its record buffer between calls up to this capacity.
+constexpr std::size_t pending_capacity_kept = std::size_t{1} << 20;
 
 std::string framed(RecordType type, std::string_view payload) {
     std::string out;
@@ -121,7 +123,7 @@ std::string Wal::path_of(std::uint64_t sequence) const {
     return env::join_path(directory_, segment_file_name(sequence));
 }
 
-Status Wal::write_records(const std::string& records) {
+Status Wal::write_records(std::string_view records) {
     if (records.empty()) return ok_status();
     if (auto status = active_file_->write(active_bytes_, records); !status.ok()) return fail(status.error());
     active_bytes_ += records.size();
@@ -143,27 +145,35 @@ Status Wal::save(std::span<const raft::Entry> entries, const std::optional<raft:
         }
     }
     assert_entries_follow(log_, entries);
-    std::string pending;
-    auto add_record = [&](RecordType type, std::string_view payload) -> Status {
-        std::string record = framed(type, payload);
-        const std::uint64_t size_before = active_bytes_ + pending.size();
-        if (size_before + record.size() > options_.segment_bytes_max && size_before > active_prologue_bytes_) {
-            if (auto status = write_records(pending); !status.ok()) return status;
-            pending.clear();
-            if (auto status = roll_to_continuation(); !status.ok()) return status;
-        }
-        pending += record;
-        return ok_status();
-    };
+    pending_.clear();
     for (const raft::Entry& entry : entries) {
-        if (auto status = add_record(RecordType::entry, encode_entry(entry)); !status.ok()) return status;
+        const EntryFields fields = entry_fields(entry);
+        if (auto status = add_record(RecordType::entry, as_view(fields), entry.data.view()); !status.ok()) return status;
     }
     if (state) {
-        if (auto status = add_record(RecordType::hard_state, encode_hard_state(*state)); !status.ok()) return status;
+        const HardStateFields fields = hard_state_fields(*state);
+        if (auto status = add_record(RecordType::hard_state, as_view(fields), {}); !status.ok()) return status;
     }
-    if (auto status = write_records(pending); !status.ok()) return status;
+    if (auto status = write_records(pending_); !status.ok()) return status;
+    // A batch far above the usual (a follower catching up) should not pin its buffer for good.
+    if (pending_.capacity() > pending_capacity_kept) std::string().swap(pending_);
     for (const raft::Entry& entry : entries) log_.append(entry);
     if (state) hard_state_ = *state;
+    return ok_status();
+}
+
+// Frames one record of save() into pending_; a record that would take the active segment past its
+// limit first writes what is pending and rolls to a continuation (unless the segment holds no record
+// yet: one record larger than the limit gets a segment of its own).
+Status Wal::add_record(RecordType type, std::string_view prefix, std::string_view rest) {
+    const std::uint64_t record_bytes = framed_record_bytes(prefix.size() + rest.size());
+    const std::uint64_t size_before = active_bytes_ + pending_.size();
+    if (size_before + record_bytes > options_.segment_bytes_max && size_before > active_prologue_bytes_) {
+        if (auto status = write_records(pending_); !status.ok()) return status;
+        pending_.clear();
+        if (auto status = roll_to_continuation(); !status.ok()) return status;
+    }
+    encode_record(type, prefix, rest, pending_);
     return ok_status();
 }
 
@@ -197,8 +207,10 @@ Status Wal::start_base_segment() {
     if (!file.ok()) return fail(file.error().with_context("start base segment"));
     std::string prologue = framed(RecordType::segment_header,
                                   encode_segment_header(SegmentHeader{SegmentKind::base, sequence, log_.snapshot()}));
-    encode_record(RecordType::hard_state, encode_hard_state(hard_state_), prologue);
-    for (const raft::Entry& entry : log_.all()) encode_record(RecordType::entry, encode_entry(entry), prologue);
+    encode_record(RecordType::hard_state, as_view(hard_state_fields(hard_state_)), prologue);
+    for (const raft::Entry& entry : log_.all()) {
+        encode_record(RecordType::entry, as_view(entry_fields(entry)), entry.data.view(), prologue);
+    }
     encode_record(RecordType::base_complete, {}, prologue);
     obsolete_segments_.insert(obsolete_segments_.end(), live_segments_.begin(), live_segments_.end());
     live_segments_ = {sequence};

@@ -19,6 +19,7 @@
 #include "env/disk.h"
 #include "raft/types.h"
 #include "wal/memory_log.h"
+#include "wal/record.h"
 #include "wal/segment_format.h"
 
 namespace rq::wal {
@@ -85,7 +86,8 @@ private:
     Status repair(const struct RecoveredWal& recovered);
     Status check_usable() const;
     Status fail(const Error& error);
-    Status write_records(const std::string& records);
+    Status write_records(std::string_view records);
+    Status add_record(RecordType type, std::string_view prefix, std::string_view rest);
     Status roll_to_continuation();
     Status start_base_segment();
     std::string path_of(std::uint64_t sequence) const;
@@ -109,6 +111,8 @@ private:
     // Segments of an older history, to remove once the new base is durable.
     std::vector<std::uint64_t> obsolete_segments_;
     std::uint64_t next_sequence_ = 1;
+    // The records of the save() in progress, reused from one call to the next.
+    std::string pending_;
 };
 
 }  // namespace rq::wal
