@@ -3,6 +3,7 @@
 #include <array>
 #include <vector>
 
+#include "store/ascii_search.h"
 #include "store/sql_lexer.h"
 
 namespace rq::store {
@@ -55,11 +56,7 @@ bool is_disallowed_statement(std::string_view sql, const Significant& tokens) {
 
 bool is_disallowed_pragma(std::string_view sql) {
     // Cheap pre-filter: nearly every statement has no PRAGMA at all.
-    bool mentions_pragma = false;
-    for (std::size_t i = 0; i + 6 <= sql.size() && !mentions_pragma; ++i) {
-        mentions_pragma = (sql[i] == 'p' || sql[i] == 'P') && equals_ignoring_case(sql.substr(i, 6), "pragma");
-    }
-    if (!mentions_pragma) return false;
+    if (!contains_ignoring_case(sql, "pragma")) return false;
 
     Significant statement;
     for (const Token& token : tokenize(sql)) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "store/ascii_search.h"
 #include "store/civil_time.h"
 #include "store/sql_lexer.h"
 
@@ -15,18 +16,6 @@ constexpr std::int64_t nanos_per_milli = 1'000'000;
 constexpr std::int64_t millis_per_day = 86'400'000;
 // Milliseconds from the Julian day epoch (noon, 24 November 4714 BC) to the Unix epoch.
 constexpr std::int64_t julian_millis_at_unix_epoch = 210'866'760'000'000;
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool contains_ignoring_case(std::string_view text, std::string_view needle) {
-    if (needle.size() > text.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
-        std::size_t j = 0;
-        while (j < needle.size() && lower(text[i + j]) == needle[j]) ++j;
-        if (j == needle.size()) return true;
-    }
-    return false;
-}
 
 std::int64_t unix_millis(env::Duration unix_now) { return unix_now.count() / nanos_per_milli; }
 
@@ -245,8 +234,13 @@ std::string julian_day_literal(env::Duration unix_now) {
     return std::to_string(whole_days) + "." + zero_padded(fraction, 9);
 }
 
-std::string rewrite_sql(std::string_view sql, const RewriteOptions& options, env::Duration unix_now, Random& random) {
-    if (!might_need_rewriting(sql, options)) return std::string(sql);
+namespace {
+
+// The rewritten text, or nullopt when `sql` has nothing to rewrite (nearly always: then nothing is
+// copied).
+std::optional<std::string> rewritten_sql(std::string_view sql, const RewriteOptions& options, env::Duration unix_now,
+                                         Random& random) {
+    if (!might_need_rewriting(sql, options)) return std::nullopt;
 
     std::vector<Token> significant;
     for (const Token& token : tokenize(sql)) {
@@ -261,7 +255,7 @@ std::string rewrite_sql(std::string_view sql, const RewriteOptions& options, env
             begin = i + 1;
         }
     }
-    if (edits.empty()) return std::string(sql);
+    if (edits.empty()) return std::nullopt;
 
     std::string rewritten;
     rewritten.reserve(sql.size() + edits.size() * 24);
@@ -275,9 +269,16 @@ std::string rewrite_sql(std::string_view sql, const RewriteOptions& options, env
     return rewritten;
 }
 
+}  // namespace
+
+std::string rewrite_sql(std::string_view sql, const RewriteOptions& options, env::Duration unix_now, Random& random) {
+    std::optional<std::string> rewritten = rewritten_sql(sql, options, unix_now, random);
+    return rewritten ? std::move(*rewritten) : std::string(sql);
+}
+
 void rewrite_batch(StatementBatch& batch, const RewriteOptions& options, env::Duration unix_now, Random& random) {
     for (Statement& statement : batch.statements) {
-        statement.sql = rewrite_sql(statement.sql, options, unix_now, random);
+        if (auto rewritten = rewritten_sql(statement.sql, options, unix_now, random)) statement.sql = std::move(*rewritten);
     }
 }
 
