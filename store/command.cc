@@ -6,6 +6,7 @@
 #include <kj/exception.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <type_traits>
@@ -194,16 +195,23 @@ Result<Command> decode_command(std::string_view bytes) {
     if (bytes.size() > command_bytes_max) {
         return Error(ErrorCode::corrupt, "decode command: " + std::to_string(bytes.size()) + " bytes is too large");
     }
-    // Cap'n Proto reads words in place, so the bytes must be word-aligned: copy them.
-    auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-    std::memcpy(words.begin(), bytes.data(), bytes.size());
+    // Cap'n Proto reads words in place, so the bytes must be word-aligned. A log entry's bytes are a
+    // heap string's, which always are: read them where they lie; copy only what is not aligned.
+    kj::Array<capnp::word> copy;
+    kj::ArrayPtr<const capnp::word> words(reinterpret_cast<const capnp::word*>(bytes.data()),
+                                          bytes.size() / sizeof(capnp::word));
+    if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
+        copy = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+        std::memcpy(copy.begin(), bytes.data(), bytes.size());
+        words = copy.asPtr();
+    }
 
     capnp::ReaderOptions options;
     // A valid message is read about once over; the slack covers list headers and empty structs.
     options.traversalLimitInWords = words.size() * 4 + 1024;
     options.nestingLimit = static_cast<int>(command_nesting_max);
     try {
-        capnp::FlatArrayMessageReader reader(words.asPtr(), options);
+        capnp::FlatArrayMessageReader reader(words, options);
         // Trailing bytes after the message mean the entry is not what was encoded.
         if (reader.getEnd() != words.end()) {
             return Error(ErrorCode::corrupt, "decode command: trailing bytes after the message");

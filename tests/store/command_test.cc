@@ -53,6 +53,18 @@ TEST(CommandTest, EveryKindRoundTrips) {
     EXPECT_EQ(*decoded, load);
 }
 
+TEST(CommandTest, DecodesBytesAtAnyAlignment) {
+    // Aligned bytes are read in place, others copied first: both give the same command.
+    const Command command = full_command();
+    const std::string encoded = encode_command(command);
+    for (std::size_t shift = 0; shift < 8; ++shift) {
+        const std::string buffer = std::string(shift, 'x') + encoded;
+        auto decoded = decode_command(std::string_view(buffer).substr(shift));
+        ASSERT_TRUE(decoded.ok()) << shift << ": " << decoded.error().message();
+        EXPECT_EQ(*decoded, command) << shift;
+    }
+}
+
 TEST(CommandTest, EncodingIsDeterministic) { EXPECT_EQ(encode_command(full_command()), encode_command(full_command())); }
 
 // Commands whose encodings straddle Cap'n Proto's default first segment (1024 words): one to four
