@@ -131,12 +131,12 @@ void RaftLog::truncate_and_append(const std::vector<Entry>& entries, std::size_t
         unstable_.clear();
         unstable_offset_ = first;
     } else {
-        unstable_.resize(first - unstable_offset_);
+        unstable_.truncate(first - unstable_offset_);
     }
     handed_out_ = std::min(handed_out_, first - 1);
     forget_configurations_from(first);
     track_configurations(entries, from);
-    unstable_.insert(unstable_.end(), entries.begin() + static_cast<std::ptrdiff_t>(from), entries.end());
+    unstable_.append(std::span<const Entry>(entries).subspan(from));
 }
 
 void RaftLog::commit_to(Index index) {

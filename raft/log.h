@@ -5,11 +5,11 @@
 // the latest config entry of the log, committed or not (thesis 4.1).
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "raft/entry_queue.h"
 #include "raft/storage.h"
 #include "raft/types.h"
 
@@ -89,7 +89,7 @@ private:
     // Received snapshot not yet persisted, and the unstable entries following the stable log.
     std::optional<SnapshotMetadata> unstable_snapshot_;
     bool snapshot_handed_out_ = false;
-    std::deque<Entry> unstable_;  // unstable_[i].index == unstable_offset_ + i
+    EntryQueue unstable_;  // unstable_[i].index == unstable_offset_ + i
     Index unstable_offset_;
     Index handed_out_;  // unstable entries up to here were handed out for persistence
 

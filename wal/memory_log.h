@@ -3,11 +3,12 @@
 // never touch the disk). The WAL keeps one up to date as it writes, and rebuilds one on recovery.
 
 #include <cstdint>
-#include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "raft/entry_queue.h"
 #include "raft/types.h"
 #include "wal/segment_format.h"
 
@@ -29,7 +30,7 @@ public:
     [[nodiscard]] const raft::Entry& at(raft::Index index) const;
     // As raft::Storage::entries: [low, high) within max_bytes, at least one entry when low < high.
     [[nodiscard]] std::vector<raft::Entry> entries(raft::Index low, raft::Index high, std::uint64_t max_bytes) const;
-    [[nodiscard]] const std::deque<raft::Entry>& all() const { return entries_; }
+    [[nodiscard]] std::span<const raft::Entry> all() const { return entries_.view(); }
 
     // Why `entry` cannot be appended, or nullopt if it can: its index must be in
     // [first_index(), last_index() + 1] and its term positive and not below its predecessor's.
@@ -45,7 +46,7 @@ public:
 
 private:
     SnapshotPoint snapshot_;
-    std::deque<raft::Entry> entries_;
+    raft::EntryQueue entries_;
     std::uint64_t size_bytes_ = 0;
 };
 
