@@ -3,6 +3,7 @@
 #include "raft/node.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "base/assert.h"
 
@@ -16,6 +17,9 @@ struct Overloaded : Handlers... {
 };
 template <typename... Handlers>
 Overloaded(Handlers...) -> Overloaded<Handlers...>;
+
+// Outgoing messages are gathered in a vector kept from one Ready to the next, up to this capacity.
+constexpr std::size_t messages_capacity_kept = 256;
 
 // Per-node jitter stream: the same seed on every node must still give different timeouts.
 std::uint64_t jitter_seed(const Config& config) { return config.seed ^ (config.id.value() * 0x9e3779b97f4a7c15ULL); }
@@ -265,8 +269,12 @@ Ready Node::ready() {
     ready.entries = log_.take_entries_to_persist();
     ready.must_sync = ready.must_sync || !ready.snapshot_chunks.empty() || ready.snapshot || !ready.entries.empty();
     ready.committed_entries = log_.next_committed_entries(config_.max_committed_bytes_per_ready);
-    ready.messages = std::move(messages_);
+    // The Ready gets a vector of the exact size; messages_ keeps its capacity for the next batch, so
+    // sending does not grow a new vector after every Ready.
+    ready.messages.reserve(messages_.size());
+    std::move(messages_.begin(), messages_.end(), std::back_inserter(ready.messages));
     messages_.clear();
+    if (messages_.capacity() > messages_capacity_kept) messages_.shrink_to_fit();  // after a burst
     unsent_heartbeats_.clear();
     ready.read_states = std::move(read_states_);
     read_states_.clear();

@@ -256,6 +256,9 @@ private:
     std::optional<Index> outstanding_snapshot_index_;
     std::optional<Index> outstanding_last_committed_;
 
+    // Reused by every quorum computation (one per acknowledgement on a leader) instead of a new vector.
+    std::vector<Index> quorum_scratch_;
+
     // The state seen by the previous check_invariants().
     HardState checked_hard_state_;
     Index checked_applied_;

@@ -50,7 +50,8 @@ void Node::release_reads_before_term_commit() {
 void Node::release_confirmed_reads() {
     LeaderRole& leader = leader_role();
     if (leader.reads.empty()) return;
-    std::vector<Index> acked;
+    std::vector<Index>& acked = quorum_scratch_;
+    acked.clear();
     for (NodeId voter : configuration().voters) {
         const auto it = leader.progress.find(voter);
         if (voter == id()) {
@@ -60,7 +61,7 @@ void Node::release_confirmed_reads() {
         }
     }
     // Rounds are compared like indexes: the highest round a majority has acknowledged.
-    const std::uint64_t confirmed = quorum_index(std::move(acked)).value();
+    const std::uint64_t confirmed = quorum_index_in_place(acked).value();
     while (!leader.reads.empty() && leader.reads.front().round <= confirmed) {
         const PendingRead read = leader.reads.front();
         leader.reads.pop_front();

@@ -108,12 +108,13 @@ void Node::send_heartbeat(NodeId to) {
 // the current term; earlier entries are then committed indirectly (Figure 3.7 shows why).
 bool Node::maybe_commit() {
     const LeaderRole& leader = leader_role();
-    std::vector<Index> matches;
+    std::vector<Index>& matches = quorum_scratch_;
+    matches.clear();
     for (NodeId voter : configuration().voters) {
         const auto it = leader.progress.find(voter);
         matches.push_back(it == leader.progress.end() ? Index(0) : it->second.match);
     }
-    const Index candidate = quorum_index(std::move(matches));
+    const Index candidate = quorum_index_in_place(matches);
     if (candidate <= log_.committed() || log_.term(candidate) != term_) return false;
     log_.commit_to(candidate);
     return true;

@@ -5,7 +5,9 @@
 
 namespace rq::raft {
 
-Index quorum_index(std::vector<Index> match_indexes) {
+Index quorum_index(std::vector<Index> match_indexes) { return quorum_index_in_place(match_indexes); }
+
+Index quorum_index_in_place(std::span<Index> match_indexes) {
     if (match_indexes.empty()) return Index(0);
     // Sorted descending, the majority-th value is stored by at least a majority of voters, and no
     // higher value is.

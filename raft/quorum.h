@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "raft/types.h"
@@ -15,6 +16,9 @@ namespace rq::raft {
 // The highest index stored by a majority of voters, given each voter's match index.
 // With no voters the result is 0.
 [[nodiscard]] Index quorum_index(std::vector<Index> match_indexes);
+// The same, reordering the caller's indexes instead of copying them (the leader asks on every
+// acknowledgement, with a buffer it keeps).
+[[nodiscard]] Index quorum_index_in_place(std::span<Index> match_indexes);
 
 enum class VoteResult { pending, won, lost };
 
