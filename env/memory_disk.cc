@@ -2,23 +2,24 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <set>
 
 namespace rq::env {
 
 namespace {
 
-void apply_write(std::string& bytes, std::uint64_t offset, std::string_view data) {
-    const auto start = static_cast<std::size_t>(offset);
-    if (bytes.size() < start) bytes.resize(start, '\0');  // a hole reads as zeros
-    const std::size_t overwritten = std::min(data.size(), bytes.size() - start);
-    bytes.replace(start, overwritten, data.data(), overwritten);
-    bytes.append(data.substr(overwritten));
+// env::parent_path and the name after it, as views: lookups need no string of their own.
+std::string_view parent_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string_view::npos) return "";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
 }
 
-std::string base_name(const std::string& path) {
+std::string_view base_name(std::string_view path) {
     const auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 Error stale_handle(const std::string& path) {
@@ -36,70 +37,106 @@ std::string write_what(const std::string& path, std::uint64_t offset) {
 // One unsynced change to a file, kept so a crash can replay a prefix of them over the durable bytes.
 struct PendingChange {
     bool is_truncate = false;
+    // The written bytes are still data[offset, offset + length): nothing has changed them since, so
+    // they need no copy of their own until something does (see Inode::keep_pending_writes).
+    bool in_data = false;
     std::uint64_t offset = 0;        // write offset, or the new size of a truncate
-    std::size_t journal_offset = 0;  // where the written bytes start in Inode::journal
+    std::size_t journal_offset = 0;  // where the written bytes start in Inode::journal, unless in_data
     std::size_t length = 0;          // written bytes (0 for a truncate)
 };
 
-// A half-open range of byte positions.
-struct ByteRange {
-    std::uint64_t begin = 0;
-    std::uint64_t end = 0;
-};
+namespace {
 
-// Past this many separate dirty ranges a sync copies their hull instead (still correct, and bounded).
-constexpr std::size_t dirty_ranges_max = 64;
+// Snapshot files are written once, whole, then appended a small table: room to grow saves a copy.
+void reserve_for(std::string& bytes, std::size_t end) {
+    if (end > bytes.capacity()) bytes.reserve(std::max(end + end / 8, 2 * bytes.capacity()));
+}
 
+void apply_write(std::string& bytes, std::uint64_t offset, std::string_view data) {
+    const auto start = static_cast<std::size_t>(offset);
+    reserve_for(bytes, start + data.size());
+    if (bytes.size() < start) bytes.resize(start, '\0');  // a hole reads as zeros
+    const std::size_t overwritten = std::min(data.size(), bytes.size() - start);
+    bytes.replace(start, overwritten, data.data(), overwritten);
+    bytes.append(data.substr(overwritten));
+}
+
+void flip_bits(char* bytes, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) bytes[i] = static_cast<char>(~static_cast<unsigned char>(bytes[i]));
+}
+
+}  // namespace
+
+// A file's bytes and its crash model. The durable bytes are kept as their difference from `data`,
+// and the pending writes' bytes are copied only once something overwrites them, so the common
+// pattern, writes at the end of a file then a sync, copies each byte once (into `data`) and a sync
+// costs nothing: WAL segments take a sync every few hundred bytes, snapshot files are written whole.
 struct MemoryDisk::Inode {
-    std::string data;     // what reads see
-    std::string durable;  // what a crash keeps for sure
+    std::string data;  // what reads see
+    // What a crash keeps for sure is durable_size bytes: those of `saved` where it has them, else
+    // those of `data`. Invariant: every position below durable_size that `saved` lacks is below
+    // data's size and holds the durable byte there.
+    std::uint64_t durable_size = 0;
+    std::map<std::uint64_t, std::string> saved;  // durable bytes that data no longer has, by offset; disjoint
     std::vector<PendingChange> pending;  // since the last sync, oldest first
-    std::string journal;  // the bytes of the pending writes, back to back (one buffer, not one per write)
-    // Where `durable` may differ from `data`, so a sync copies these ranges rather than the whole file
-    // (WAL segments are megabytes; a sync follows every few hundred bytes). Outside them the two agree
-    // below both sizes; every byte of data past durable's end is inside them.
-    std::vector<ByteRange> dirty;
+    std::string journal;  // the bytes of pending writes no longer in data, back to back (one buffer)
+    // The hull of the pending writes still in data (empty if none): changes outside it skip them.
+    std::uint64_t in_data_begin = 0;
+    std::uint64_t in_data_end = 0;
 
     [[nodiscard]] std::string_view written(const PendingChange& change) const {
+        if (change.in_data) {
+            return std::string_view(data).substr(static_cast<std::size_t>(change.offset), change.length);
+        }
         return std::string_view(journal).substr(change.journal_offset, change.length);
     }
 
     void write(std::uint64_t offset, std::string_view bytes) {
-        const std::uint64_t old_size = data.size();
+        before_changing(offset, offset + bytes.size());
         apply_write(data, offset, bytes);
-        // A hole before the write reads as zeros; after a truncate durable may hold other bytes there.
-        mark_dirty(std::min(offset, old_size), offset + bytes.size());
-        pending.push_back({false, offset, journal.size(), bytes.size()});
-        journal.append(bytes);
+        PendingChange change{false, false, offset, journal.size(), bytes.size()};
+        if (!bytes.empty()) {  // an empty write (a hole up to offset) has nothing to keep
+            change.in_data = true;
+            const bool first = in_data_begin == in_data_end;
+            in_data_begin = first ? offset : std::min(in_data_begin, offset);
+            in_data_end = first ? offset + bytes.size() : std::max(in_data_end, offset + bytes.size());
+        }
+        pending.push_back(change);
     }
 
     void truncate(std::uint64_t size) {
-        const std::uint64_t old_size = data.size();
+        before_changing(size, data.size());  // growing changes no byte data has
         data.resize(static_cast<std::size_t>(size), '\0');
-        mark_dirty(old_size, size);  // growing adds zeros where durable may hold other bytes
-        pending.push_back({true, size, journal.size(), 0});
+        pending.push_back({true, false, size, journal.size(), 0});
     }
 
     void sync() {
-        durable.resize(data.size(), '\0');
-        for (const ByteRange& range : dirty) {
-            const auto begin = static_cast<std::size_t>(std::min<std::uint64_t>(range.begin, data.size()));
-            const auto end = static_cast<std::size_t>(std::min<std::uint64_t>(range.end, data.size()));
-            durable.replace(begin, end - begin, data, begin, end - begin);
-        }
+        durable_size = data.size();
         forget_pending();
     }
 
-    // Sector rot: flips the bits of [offset, end) in both copies, as far as each reaches. Where both
-    // reach they stay equal or stay dirty; past durable's end every byte of data is dirty already
-    // (only writes and truncates grow data, and both mark what they add).
+    // Sector rot: flips the bits of [offset, end) in data and in the durable bytes, as far as each
+    // reaches. The durable bytes that `saved` lacks are data's, so they flip with it. The pending
+    // writes keep what was written.
     void rot(std::uint64_t offset, std::uint64_t end) {
-        for (std::string* bytes : {&data, &durable}) {
-            for (std::uint64_t i = offset; i < end && i < bytes->size(); ++i) {
-                auto& byte = (*bytes)[static_cast<std::size_t>(i)];
-                byte = static_cast<char>(~static_cast<unsigned char>(byte));
-            }
+        keep_pending_writes(offset, end);
+        if (offset < data.size()) {
+            const auto last = static_cast<std::size_t>(std::min<std::uint64_t>(end, data.size()));
+            flip_bits(data.data() + offset, last - static_cast<std::size_t>(offset));
         }
+        for (auto& [begin, bytes] : saved) {
+            const std::uint64_t from = std::max(begin, offset);
+            const std::uint64_t to = std::min(begin + bytes.size(), end);
+            if (from < to) flip_bits(bytes.data() + (from - begin), static_cast<std::size_t>(to - from));
+        }
+    }
+
+    [[nodiscard]] std::string durable() const {
+        const auto shared = static_cast<std::size_t>(std::min<std::uint64_t>(durable_size, data.size()));
+        std::string bytes(std::string_view(data).substr(0, shared));
+        bytes.resize(static_cast<std::size_t>(durable_size), '\0');  // all of it lies in `saved`
+        for (const auto& [begin, piece] : saved) bytes.replace(static_cast<std::size_t>(begin), piece.size(), piece);
+        return bytes;
     }
 
     void replay(std::string& bytes, const PendingChange& change) const {
@@ -112,40 +149,71 @@ struct MemoryDisk::Inode {
 
     // After a crash: what survived is both what reads see and what is durable.
     void settle(std::string bytes) {
-        data = bytes;
-        durable = std::move(bytes);
+        data = std::move(bytes);
+        durable_size = data.size();
         forget_pending();
     }
 
 private:
-    void mark_dirty(std::uint64_t begin, std::uint64_t end) {
+    // Data's bytes in [begin, end) are about to change: whoever still reads them there gets a copy.
+    void before_changing(std::uint64_t begin, std::uint64_t end) {
+        end = std::min<std::uint64_t>(end, data.size());
         if (begin >= end) return;
-        if (!dirty.empty() && begin <= dirty.back().end && end >= dirty.back().begin) {
-            // Appends and rewrites of the tail touch or overlap the last range: grow it.
-            dirty.back().begin = std::min(dirty.back().begin, begin);
-            dirty.back().end = std::max(dirty.back().end, end);
-        } else if (dirty.size() < dirty_ranges_max) {
-            dirty.push_back({begin, end});
-        } else {
-            ByteRange hull{begin, end};
-            for (const ByteRange& range : dirty) {
-                hull.begin = std::min(hull.begin, range.begin);
-                hull.end = std::max(hull.end, range.end);
+        keep_pending_writes(begin, end);
+        save_durable(begin, std::min(end, durable_size));
+    }
+
+    // Pending writes still in data that overlap [begin, end) move their bytes to the journal.
+    void keep_pending_writes(std::uint64_t begin, std::uint64_t end) {
+        if (end <= in_data_begin || begin >= in_data_end) return;
+        in_data_begin = in_data_end = 0;
+        for (PendingChange& change : pending) {
+            if (!change.in_data) continue;
+            const std::uint64_t change_end = change.offset + change.length;
+            if (change.offset < end && begin < change_end) {
+                change.journal_offset = journal.size();
+                journal.append(data, static_cast<std::size_t>(change.offset), change.length);
+                change.in_data = false;
+                continue;
             }
-            dirty.assign(1, hull);
+            const bool first = in_data_begin == in_data_end;
+            in_data_begin = first ? change.offset : std::min(in_data_begin, change.offset);
+            in_data_end = first ? change_end : std::max(in_data_end, change_end);
+        }
+    }
+
+    // Copies the durable bytes of [begin, end) that `saved` lacks out of data (where they still are).
+    void save_durable(std::uint64_t begin, std::uint64_t end) {
+        std::uint64_t cursor = begin;
+        auto next = saved.upper_bound(begin);
+        if (next != saved.begin()) {
+            const auto& [previous_begin, previous] = *std::prev(next);
+            cursor = std::max(cursor, previous_begin + previous.size());
+        }
+        while (cursor < end) {
+            const std::uint64_t gap_end = next == saved.end() ? end : std::min(end, next->first);
+            if (cursor < gap_end) {
+                saved.emplace_hint(next, cursor, data.substr(static_cast<std::size_t>(cursor),
+                                                             static_cast<std::size_t>(gap_end - cursor)));
+            }
+            if (next == saved.end()) break;
+            cursor = std::max(cursor, next->first + next->second.size());
+            ++next;
         }
     }
 
     void forget_pending() {
         pending.clear();
         journal.clear();
-        dirty.clear();
+        saved.clear();
+        in_data_begin = in_data_end = 0;
     }
 };
 
 struct MemoryDisk::Directory {
-    std::map<std::string, std::shared_ptr<Inode>> entries;          // what lookups see
-    std::map<std::string, std::shared_ptr<Inode>> durable_entries;  // what a crash keeps
+    using Entries = std::map<std::string, std::shared_ptr<Inode>, std::less<>>;  // by name
+    Entries entries;          // what lookups see
+    Entries durable_entries;  // what a crash keeps
 };
 
 const char* disk_operation_name(DiskOperation operation) {
@@ -219,39 +287,40 @@ bool MemoryDisk::injects_failure(DiskOperation operation) {
     return --countdown_[kind] == 0;
 }
 
-MemoryDisk::Directory* MemoryDisk::find_directory(const std::string& path) {
+MemoryDisk::Directory* MemoryDisk::find_directory(std::string_view path) {
     auto found = directories_.find(path);
     return found == directories_.end() ? nullptr : &found->second;
 }
 
-const MemoryDisk::Directory* MemoryDisk::find_directory(const std::string& path) const {
+const MemoryDisk::Directory* MemoryDisk::find_directory(std::string_view path) const {
     auto found = directories_.find(path);
     return found == directories_.end() ? nullptr : &found->second;
 }
 
-std::shared_ptr<MemoryDisk::Inode> MemoryDisk::lookup(const std::string& path) const {
-    const Directory* directory = find_directory(parent_path(path));
+std::shared_ptr<MemoryDisk::Inode> MemoryDisk::lookup(std::string_view path) const {
+    const Directory* directory = find_directory(parent_of(path));
     if (directory == nullptr) return nullptr;
     auto found = directory->entries.find(base_name(path));
     return found == directory->entries.end() ? nullptr : found->second;
 }
 
 Result<std::unique_ptr<File>> MemoryDisk::open(const std::string& path, OpenMode mode) {
-    const std::string what = "open " + path;
-    Directory* directory = find_directory(parent_path(path));
-    if (directory == nullptr) return Error(ErrorCode::not_found, what + ": no such directory");
-    if (directories_.contains(path)) return Error(ErrorCode::invalid_argument, what + ": is a directory");
-    std::shared_ptr<Inode> inode = lookup(path);
+    auto what = [&path] { return "open " + path; };
+    Directory* directory = find_directory(parent_of(path));
+    if (directory == nullptr) return Error(ErrorCode::not_found, what() + ": no such directory");
+    if (directories_.contains(path)) return Error(ErrorCode::invalid_argument, what() + ": is a directory");
+    auto found = directory->entries.find(base_name(path));
+    std::shared_ptr<Inode> inode = found == directory->entries.end() ? nullptr : found->second;
     const bool creates = mode == OpenMode::create_exclusive || mode == OpenMode::create_or_truncate;
-    if (!creates && inode == nullptr) return Error(ErrorCode::not_found, what + ": no such file");
+    if (!creates && inode == nullptr) return Error(ErrorCode::not_found, what() + ": no such file");
     if (mode == OpenMode::create_exclusive && inode != nullptr) {
-        return Error(ErrorCode::invalid_argument, what + ": file exists");
+        return Error(ErrorCode::invalid_argument, what() + ": file exists");
     }
     if (creates) {
-        if (injects_failure(DiskOperation::create)) return injected_error(what);
+        if (injects_failure(DiskOperation::create)) return injected_error(what());
         if (inode == nullptr) {
             inode = std::make_shared<Inode>();
-            directory->entries[base_name(path)] = inode;
+            directory->entries.emplace_hint(found, base_name(path), inode);
         } else if (!inode->data.empty()) {
             if (auto status = truncate_inode(*inode, path, 0); !status.ok()) return status.error();
         }
@@ -307,38 +376,45 @@ Status MemoryDisk::sync_inode(Inode& inode, const std::string& path) {
 }
 
 Status MemoryDisk::rename(const std::string& from, const std::string& to) {
-    const std::string what = "rename " + from + " to " + to;
-    Directory* source = find_directory(parent_path(from));
-    Directory* target = find_directory(parent_path(to));
-    if (source == nullptr || target == nullptr) return Error(ErrorCode::not_found, what + ": no such directory");
+    auto what = [&] { return "rename " + from + " to " + to; };
+    Directory* source = find_directory(parent_of(from));
+    Directory* target = find_directory(parent_of(to));
+    if (source == nullptr || target == nullptr) return Error(ErrorCode::not_found, what() + ": no such directory");
     auto found = source->entries.find(base_name(from));
-    if (found == source->entries.end()) return Error(ErrorCode::not_found, what + ": no such file");
-    if (injects_failure(DiskOperation::rename)) return injected_error(what);
-    std::shared_ptr<Inode> inode = found->second;
+    if (found == source->entries.end()) return Error(ErrorCode::not_found, what() + ": no such file");
+    if (injects_failure(DiskOperation::rename)) return injected_error(what());
+    std::shared_ptr<Inode> inode = std::move(found->second);
     source->entries.erase(found);
-    target->entries[base_name(to)] = std::move(inode);
+    const std::string_view name = base_name(to);
+    auto replaced = target->entries.find(name);
+    if (replaced == target->entries.end()) {
+        target->entries.emplace(name, std::move(inode));
+    } else {
+        replaced->second = std::move(inode);
+    }
     return ok_status();
 }
 
 Status MemoryDisk::remove(const std::string& path) {
-    const std::string what = "remove " + path;
-    Directory* directory = find_directory(parent_path(path));
-    if (directory == nullptr || !directory->entries.contains(base_name(path))) {
-        return Error(ErrorCode::not_found, what + ": no such file");
+    if (Directory* directory = find_directory(parent_of(path)); directory != nullptr) {
+        if (auto found = directory->entries.find(base_name(path)); found != directory->entries.end()) {
+            if (injects_failure(DiskOperation::remove)) return injected_error("remove " + path);
+            directory->entries.erase(found);
+            return ok_status();
+        }
     }
-    if (injects_failure(DiskOperation::remove)) return injected_error(what);
-    directory->entries.erase(base_name(path));
-    return ok_status();
+    return Error(ErrorCode::not_found, "remove " + path + ": no such file");
 }
 
 Result<std::vector<std::string>> MemoryDisk::list(const std::string& path) {
     const Directory* directory = find_directory(path);
     if (directory == nullptr) return Error(ErrorCode::not_found, "list " + path + ": no such directory");
     std::vector<std::string> names;
+    names.reserve(directory->entries.size());
     for (const auto& [name, inode] : directory->entries) names.push_back(name);
     for (const auto& [other, unused] : directories_) {
-        if (!other.empty() && other != path && other != "/" && parent_path(other) == path) {
-            names.push_back(base_name(other));
+        if (!other.empty() && other != path && other != "/" && parent_of(other) == path) {
+            names.emplace_back(base_name(other));
         }
     }
     std::sort(names.begin(), names.end());
@@ -413,7 +489,7 @@ void MemoryDisk::crash_inode(Inode& inode, const CrashOptions& options) {
             break;
     }
     if (change_count == 0) return;  // nothing pending: data and durable already agree
-    std::string bytes = inode.durable;
+    std::string bytes = inode.durable();
     for (std::size_t i = 0; i < kept; ++i) inode.replay(bytes, inode.pending[i]);
     if (tear_next && !inode.pending[kept].is_truncate) {
         const PendingChange& torn = inode.pending[kept];
@@ -443,7 +519,7 @@ void MemoryDisk::crash(CrashOptions options) {
 bool MemoryDisk::exists(const std::string& path) const { return lookup(path) != nullptr; }
 
 bool MemoryDisk::durably_exists(const std::string& path) const {
-    const Directory* directory = find_directory(parent_path(path));
+    const Directory* directory = find_directory(parent_of(path));
     return directory != nullptr && directory->durable_entries.contains(base_name(path));
 }
 

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/random.h"
@@ -97,9 +98,9 @@ private:
 
     // Counts an attempt of `operation`; true if it is the one the countdown picked to fail.
     bool injects_failure(DiskOperation operation);
-    Directory* find_directory(const std::string& path);
-    const Directory* find_directory(const std::string& path) const;
-    std::shared_ptr<Inode> lookup(const std::string& path) const;
+    Directory* find_directory(std::string_view path);
+    const Directory* find_directory(std::string_view path) const;
+    std::shared_ptr<Inode> lookup(std::string_view path) const;
 
     Result<std::string> read_inode(Inode& inode, const std::string& path, std::uint64_t offset,
                                    std::uint64_t length);
@@ -109,7 +110,7 @@ private:
     void crash_inode(Inode& inode, const CrashOptions& options);
 
     Random random_;
-    std::map<std::string, Directory> directories_;
+    std::map<std::string, Directory, std::less<>> directories_;  // by path; std::less<> finds views
     std::uint64_t countdown_[disk_operation_count] = {};
     std::uint64_t attempts_[disk_operation_count] = {};
     std::optional<std::uint64_t> space_limit_bytes_;

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <numeric>
+#include <set>
+
 #include "base/random.h"
 
 namespace rq::env {
@@ -197,12 +201,13 @@ TEST_F(MemoryDiskTest, ListsFilesAndSubdirectoriesAndReportsMissingOnes) {
     EXPECT_FALSE(open_file(disk, "/d/f", OpenMode::read_only)->write(0, "x").ok());
 }
 
-// ---- Syncing copies only what changed -------------------------------------------------------------
+// ---- The cheap representation against the whole-file model ------------------------------------
 
 // The crash model of one file as MemoryDisk first implemented it: a sync copies the whole file, every
-// pending write keeps its own bytes. MemoryDisk now copies only the ranges changed since the last sync;
-// these tests hold it to exactly this behaviour, random choices included (the same seed draws the same
-// numbers in the same order).
+// pending write keeps its own bytes. MemoryDisk now keeps the durable bytes as their difference from
+// what reads see, and a pending write's bytes in the file itself until something overwrites them;
+// these tests hold it to exactly this behaviour, random choices included (the same seed draws the
+// same numbers in the same order).
 class ReferenceFile {
 public:
     explicit ReferenceFile(std::uint64_t seed) : random_(seed) {}
@@ -347,60 +352,140 @@ TEST_F(MemoryDiskTest, RotBeyondTheSyncedSizeIsSyncedAsRotten) {
     EXPECT_EQ(contents(disk, "/d/f"), rotten);
 }
 
-TEST_F(MemoryDiskTest, RandomOperationsMatchTheWholeFileCopyModel) {
-    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-        MemoryDisk subject(seed);
-        ReferenceFile reference(seed);
-        ASSERT_TRUE(subject.make_directory("/d").ok());
-        auto file = open_file(subject, "/d/f", OpenMode::create_exclusive);
-        ASSERT_TRUE(subject.sync_directory("/d").ok());
-        Random random(seed * 1000);
-        std::optional<std::uint64_t> space_limit;
-        for (int step = 0; step < 300; ++step) {
-            const std::uint64_t size = reference.data().size();
-            switch (random.below(10)) {
-                case 0: case 1: case 2: {
-                    const std::uint64_t offset = random.below(size + 64);
-                    const std::string bytes = random_bytes(random, static_cast<std::size_t>(random.below(400)));
-                    const bool fails = random.chance(1, 8);
-                    if (fails) subject.fail_after(DiskOperation::write, 1);
-                    const Status status = file->write(offset, bytes);
-                    EXPECT_EQ(status.ok(), reference.write(offset, bytes, fails, space_limit));
-                    break;
-                }
-                case 3: {
-                    const std::uint64_t new_size = random.below(size + 64);
-                    ASSERT_TRUE(file->truncate(new_size).ok());
-                    reference.truncate(new_size);
-                    break;
-                }
-                case 4: case 5:
-                    ASSERT_TRUE(file->sync().ok());
-                    reference.sync();
-                    break;
-                case 6: {
-                    const std::uint64_t offset = random.below(size + 16);
-                    const std::uint64_t length = random.below(32);
-                    ASSERT_TRUE(subject.corrupt("/d/f", offset, length).ok());
-                    reference.rot(offset, length);
-                    break;
-                }
-                case 7:
-                    space_limit = random.chance(1, 2) ? std::optional<std::uint64_t>(size + random.below(200)) : std::nullopt;
-                    subject.set_space_limit(space_limit);
-                    break;
-                case 8: {
-                    const CrashOptions options{static_cast<CrashMode>(random.below(3)), random.chance(1, 2)};
-                    subject.crash(options);
-                    reference.crash(options);
-                    file = open_file(subject, "/d/f", OpenMode::read_write);
-                    break;
-                }
-                default: break;
-            }
-            ASSERT_EQ(contents(subject, "/d/f"), reference.data()) << "seed " << seed << " step " << step;
-        }
+enum class Step : std::uint8_t { write, append, truncate, sync, rot, space_limit, crash, nothing };
+
+// How often each step comes up in a random run: weights, in Step's order.
+using StepMix = std::array<std::uint64_t, 8>;
+
+Step pick_step(Random& random, const StepMix& mix) {
+    std::uint64_t pick = random.below(std::accumulate(mix.begin(), mix.end(), std::uint64_t{0}));
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+        if (pick < mix[i]) return static_cast<Step>(i);
+        pick -= mix[i];
     }
+    return Step::nothing;
+}
+
+// Runs random steps on one file of a MemoryDisk and on the reference, comparing what reads see after
+// each (a crash shows what was durable and how the pending changes were replayed).
+void expect_same_as_reference(std::uint64_t seed, const StepMix& mix, int steps) {
+    MemoryDisk subject(seed);
+    ReferenceFile reference(seed);
+    ASSERT_TRUE(subject.make_directory("/d").ok());
+    auto file = open_file(subject, "/d/f", OpenMode::create_exclusive);
+    ASSERT_TRUE(subject.sync_directory("/d").ok());
+    Random random(seed * 1000);
+    std::optional<std::uint64_t> space_limit;
+    for (int step = 0; step < steps; ++step) {
+        const std::uint64_t size = reference.data().size();
+        const Step kind = pick_step(random, mix);
+        switch (kind) {
+            case Step::write:
+            case Step::append: {
+                const std::uint64_t offset = kind == Step::append ? size : random.below(size + 64);
+                const std::string bytes = random_bytes(random, static_cast<std::size_t>(random.below(400)));
+                const bool fails = random.chance(1, 8);
+                if (fails) subject.fail_after(DiskOperation::write, 1);
+                const Status status = file->write(offset, bytes);
+                ASSERT_EQ(status.ok(), reference.write(offset, bytes, fails, space_limit)) << "seed " << seed;
+                break;
+            }
+            case Step::truncate: {
+                const std::uint64_t new_size = random.below(size + 64);
+                ASSERT_TRUE(file->truncate(new_size).ok());
+                reference.truncate(new_size);
+                break;
+            }
+            case Step::sync:
+                ASSERT_TRUE(file->sync().ok());
+                reference.sync();
+                break;
+            case Step::rot: {
+                const std::uint64_t offset = random.below(size + 16);
+                const std::uint64_t length = random.below(32);
+                ASSERT_TRUE(subject.corrupt("/d/f", offset, length).ok());
+                reference.rot(offset, length);
+                break;
+            }
+            case Step::space_limit:
+                space_limit = std::nullopt;
+                if (random.chance(1, 2)) space_limit = size + random.below(200);
+                subject.set_space_limit(space_limit);
+                break;
+            case Step::crash: {
+                const CrashOptions options{static_cast<CrashMode>(random.below(3)), random.chance(1, 2)};
+                subject.crash(options);
+                reference.crash(options);
+                file = open_file(subject, "/d/f", OpenMode::read_write);
+                break;
+            }
+            case Step::nothing: break;
+        }
+        ASSERT_EQ(contents(subject, "/d/f"), reference.data()) << "seed " << seed << " step " << step;
+    }
+}
+
+TEST_F(MemoryDiskTest, RandomOperationsMatchTheWholeFileCopyModel) {
+    //                     write append truncate sync rot space crash nothing
+    const StepMix mix = {3, 1, 1, 2, 1, 1, 1, 1};
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) expect_same_as_reference(seed, mix, 300);
+}
+
+// Many unsynced writes between crashes, over earlier ones and at the end: pending writes that are
+// overwritten, cut by a truncate or rotten before the crash must replay as they were written.
+TEST_F(MemoryDiskTest, OverwrittenPendingWritesMatchTheWholeFileCopyModel) {
+    //                     write append truncate sync rot space crash nothing
+    const StepMix mix = {8, 6, 1, 1, 2, 0, 2, 0};
+    for (std::uint64_t seed = 41; seed <= 100; ++seed) expect_same_as_reference(seed, mix, 200);
+}
+
+TEST_F(MemoryDiskTest, AWriteOverwrittenBeforeTheCrashReplaysWhatItWrote) {
+    std::set<std::string> outcomes;
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        MemoryDisk torn(seed);
+        ASSERT_TRUE(torn.make_directory("/d").ok());
+        auto file = open_file(torn, "/d/f", OpenMode::create_exclusive);
+        ASSERT_TRUE(file->write(0, "0123456789").ok());
+        ASSERT_TRUE(file->sync().ok());
+        ASSERT_TRUE(torn.sync_directory("/d").ok());
+        ASSERT_TRUE(file->write(2, "abcd").ok());
+        ASSERT_TRUE(file->write(3, "XY").ok());  // the last write: torn, so the first one shows whole
+        torn.crash({CrashMode::tear_last_write});
+        outcomes.insert(contents(torn, "/d/f"));
+    }
+    EXPECT_EQ(outcomes, (std::set<std::string>{"01abcd6789", "01aXcd6789"}));
+}
+
+TEST_F(MemoryDiskTest, RotOverAPendingWriteDoesNotChangeWhatACrashReplays) {
+    auto file = durable_file("/d/f", "0123456789");
+    ASSERT_TRUE(file->write(2, "abcd").ok());
+    ASSERT_TRUE(file->write(10, "!").ok());
+    ASSERT_TRUE(disk.corrupt("/d/f", 0, 6).ok());  // what reads see, and the synced "01", rot
+    EXPECT_NE(contents(disk, "/d/f").substr(0, 6), "01abcd");
+    disk.crash({CrashMode::tear_last_write});  // keeps the first write whole, loses the one-byte one
+    const std::string after = contents(disk, "/d/f");
+    EXPECT_NE(after.substr(0, 2), "01") << "the synced bytes rotted";
+    EXPECT_EQ(after.substr(2), "abcd6789") << "the pending write replays what was written";
+}
+
+TEST_F(MemoryDiskTest, AFileWrittenWholeThenSyncedSurvivesACrashAndLaterRewritesDoNot) {
+    // The snapshot file's pattern: data after a gap for the header, a table after it, the header
+    // last, one sync; then the WAL's: rewrites and a truncate that a crash must undo.
+    Random random(3);
+    const std::string body = random_bytes(random, 100000);
+    auto file = open_file(disk, "/d/snap", OpenMode::create_exclusive);
+    ASSERT_TRUE(file->write(64, body).ok());
+    ASSERT_TRUE(file->write(64 + body.size(), "table").ok());
+    ASSERT_TRUE(file->write(0, std::string(64, 'h')).ok());
+    ASSERT_TRUE(file->sync().ok());
+    ASSERT_TRUE(disk.sync_directory("/d").ok());
+    const std::string synced = std::string(64, 'h') + body + "table";
+    EXPECT_EQ(disk.unsynced_change_count(), 0u);
+    ASSERT_TRUE(file->write(1000, "rewritten").ok());
+    ASSERT_TRUE(file->truncate(500).ok());
+    ASSERT_TRUE(file->write(2000, "past a hole").ok());
+    disk.crash({CrashMode::lose_unsynced});
+    EXPECT_EQ(contents(disk, "/d/snap"), synced);
 }
 
 }  // namespace
