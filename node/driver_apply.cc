@@ -122,11 +122,11 @@ Status Driver::take_snapshot() {
     const auto term = node_->log().term(index);
     if (!term) return Error(ErrorCode::internal, "no term for applied index " + index_text(index));
     const raft::SnapshotMetadata metadata{index, *term, node_->log().configuration_at(index)};
-    auto image = store_->serialize();
+    auto image = store_->serialize_image();
     if (!image.ok()) return image.error().with_context("serialize database");
     auto writer = storage_->begin_snapshot(metadata);
     if (!writer.ok()) return writer.error();
-    RQ_TRY_STATUS((*writer)->append(encode_snapshot(members_, *image)), "write snapshot " + index_text(index));
+    RQ_TRY_STATUS((*writer)->append(encode_snapshot(members_, image->bytes())), "write snapshot " + index_text(index));
     auto info = (*writer)->finish();
     if (!info.ok()) return info.error();
     RQ_TRY_STATUS(storage_->install_snapshot(*info), "install snapshot " + index_text(index));

@@ -16,10 +16,16 @@ Error invalid_image(std::string_view why) {
 
 bool looks_like_database_image(std::string_view bytes) { return bytes.substr(0, 13) == "SQLite format"; }
 
-void use_rollback_journal_header(std::string& image) {
+void use_rollback_journal_header(std::string& image) { use_rollback_journal_header(std::span<char>(image)); }
+
+void use_rollback_journal_header(std::span<char> image) {
     if (image.size() < header_bytes) return;
     if (image[18] == 2) image[18] = 1;
     if (image[19] == 2) image[19] = 1;
+}
+
+SerializedImage::SerializedImage(unsigned char* bytes, std::size_t size) : buffer_(bytes), size_(size) {
+    use_rollback_journal_header(std::span<char>(reinterpret_cast<char*>(bytes), size));
 }
 
 Result<Connection> open_database_image(std::string_view image, ImageCheck check) {

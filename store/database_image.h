@@ -2,6 +2,9 @@
 // SQLite database images: the bytes of a database file, as snapshots carry them and /db/load sends
 // them.
 
+#include <cstddef>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +24,27 @@ enum class ImageCheck : std::uint8_t {
 // Rewrites header bytes 18 and 19 (file format write/read versions) from 2 (WAL) to 1 (rollback
 // journal), so the image opens anywhere without its -wal companion, including in memory.
 void use_rollback_journal_header(std::string& image);
+void use_rollback_journal_header(std::span<char> image);
+
+// A database image in the buffer sqlite3_serialize returned (freed with it), so a snapshot copies
+// the bytes once, into its file, instead of first into a string of their own.
+class SerializedImage {
+public:
+    SerializedImage() = default;  // the image of a database with no pages: empty
+    // Takes `bytes` (from sqlite3_serialize) and gives it the rollback-journal header.
+    SerializedImage(unsigned char* bytes, std::size_t size);
+
+    [[nodiscard]] std::string_view bytes() const {
+        return {reinterpret_cast<const char*>(buffer_.get()), size_};
+    }
+
+private:
+    struct SqliteFree {
+        void operator()(unsigned char* bytes) const { sqlite3_free(bytes); }
+    };
+    std::unique_ptr<unsigned char, SqliteFree> buffer_;
+    std::size_t size_ = 0;
+};
 
 // Opens `image` (empty: an empty database) in a private in-memory connection after checking it.
 // ErrorCode::invalid_argument, "invalid database image: ...", if SQLite cannot use it.

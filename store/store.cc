@@ -233,19 +233,22 @@ bool Store::is_read_only(const StatementBatch& batch) {
 }
 
 Result<std::string> Store::serialize() {
+    Result<SerializedImage> image = serialize_image();
+    if (!image.ok()) return image.error();
+    return std::string(image->bytes());
+}
+
+Result<SerializedImage> Store::serialize_image() {
     RQ_TRY_STATUS(usable(), "serialize");
     sqlite3_int64 size = 0;
     unsigned char* data = sqlite3_serialize(read_write_.get(), "main", &size, 0);
     if (data == nullptr) {
         // A database never written has no pages at all; anything else is a failure.
         Result<std::string> pages = read_write_.query_text("PRAGMA page_count");
-        if (pages.ok() && *pages == "0") return std::string();
+        if (pages.ok() && *pages == "0") return SerializedImage();
         return Error(ErrorCode::internal, "serialize: SQLite returned no image");
     }
-    std::string image(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
-    sqlite3_free(data);
-    use_rollback_journal_header(image);
-    return image;
+    return SerializedImage(data, static_cast<std::size_t>(size));
 }
 
 Status Store::restore(std::string_view image, raft::Index index) {

@@ -21,6 +21,7 @@
 #include "raft/types.h"
 #include "store/batch_runner.h"
 #include "store/command.h"
+#include "store/database_image.h"
 #include "store/results.h"
 #include "store/sqlite_environment.h"
 #include "store/sqlite_handle.h"
@@ -102,6 +103,8 @@ public:
     // The database as a standard SQLite file image (rollback-journal header, so any SQLite opens it).
     // May be empty for an in-memory database that has never been written. Reflects applied_index().
     Result<std::string> serialize();
+    // The same image in SQLite's buffer, without a copy (snapshots copy it straight into their file).
+    Result<SerializedImage> serialize_image();
 
     // Replaces the database with `image` (a SQLite file, WAL or rollback header; empty means an empty
     // database) as of `index`. An image SQLite cannot read is refused and nothing changes.
