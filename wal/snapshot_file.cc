@@ -13,8 +13,9 @@ SnapshotWriter::SnapshotWriter(env::Disk& disk, std::string directory, const raf
                                std::optional<std::uint64_t> expected_data_bytes)
     : disk_(disk), directory_(std::move(directory)), expected_data_bytes_(expected_data_bytes) {
     header_.metadata = metadata;
-    temp_path_ = env::join_path(directory_, snapshot_temp_file_name(metadata.index, metadata.term));
     final_path_ = env::join_path(directory_, snapshot_file_name(metadata.index, metadata.term));
+    // snapshot_temp_file_name's form (snapshot_format.h) without formatting the numbers again.
+    temp_path_ = final_path_ + ".tmp";
 }
 
 Result<std::unique_ptr<SnapshotWriter>> SnapshotWriter::create(env::Disk& disk, const std::string& directory,

@@ -158,6 +158,19 @@ TEST_F(SnapshotTest, ReceivingInChunksChecksOrderAndSize) {
     ASSERT_TRUE((*again)->finish().ok());
 }
 
+TEST_F(SnapshotTest, AWriterWritesUnderTheTempNameThenRenamesToTheFinalOne) {
+    auto store = open_store();
+    const raft::SnapshotMetadata metadata = metadata_at(0x1234, 0xab);
+    auto writer = store->begin(metadata);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->append("data").ok());
+    EXPECT_EQ(*disk.list(directory), std::vector<std::string>{snapshot_temp_file_name(metadata.index, metadata.term)});
+    auto info = (*writer)->finish();
+    ASSERT_TRUE(info.ok()) << error_of(info);
+    EXPECT_EQ(*disk.list(directory), std::vector<std::string>{snapshot_file_name(metadata.index, metadata.term)});
+    EXPECT_EQ(info->path, env::join_path(directory, snapshot_file_name(metadata.index, metadata.term)));
+}
+
 TEST_F(SnapshotTest, PruneKeepsTheRetainedCount) {
     auto store = open_store();
     for (std::uint64_t index = 10; index <= 50; index += 10) {
