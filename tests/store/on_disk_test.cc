@@ -162,6 +162,11 @@ TEST_F(OnDiskTest, RestoreAndLoadWorkOnDisk) {
     auto back = store->serialize();
     ASSERT_TRUE(back.ok());
     EXPECT_EQ((*back)[18], 1);
+    EXPECT_EQ((*back)[19], 1);
+    // The snapshot path's image, in SQLite's buffer: the same bytes, header rewritten in place.
+    auto in_place = store->serialize_image();
+    ASSERT_TRUE(in_place.ok());
+    EXPECT_EQ(in_place->bytes(), *back);
 }
 
 TEST_F(OnDiskTest, PathsNeedingUriEscapesWork) {

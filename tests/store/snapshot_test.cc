@@ -95,6 +95,25 @@ TEST_F(SnapshotTest, EmptyDatabaseRoundTrips) {
     EXPECT_EQ(hash(*other), hash(*empty));
 }
 
+TEST_F(SnapshotTest, TheImageInSqlitesBufferIsTheSerializedImage) {
+    auto empty = open_memory_store(clock_);
+    auto nothing = empty->serialize_image();
+    ASSERT_TRUE(nothing.ok());
+    EXPECT_TRUE(nothing->bytes().empty()) << "a database never written has no pages";
+
+    auto store = open_memory_store(clock_);
+    fill(*store);
+    auto image = store->serialize_image();
+    ASSERT_TRUE(image.ok());
+    auto copied = store->serialize();
+    ASSERT_TRUE(copied.ok());
+    EXPECT_EQ(image->bytes(), *copied);
+    EXPECT_EQ(image->bytes()[18], 1);
+    EXPECT_EQ(image->bytes()[19], 1);
+    SerializedImage moved = std::move(image).value();  // owns SQLite's buffer: moves, frees once
+    EXPECT_EQ(moved.bytes(), *copied);
+}
+
 TEST_F(SnapshotTest, InvalidImageIsRefusedAndNothingChanges) {
     auto store = open_memory_store(clock_);
     fill(*store);
