@@ -10,17 +10,19 @@ namespace rq::env {
 namespace {
 
 // env::parent_path and the name after it, as views: lookups need no string of their own.
-std::string_view parent_of(std::string_view path) {
+struct SplitPath {
+    std::string_view parent;
+    std::string_view name;
+};
+
+SplitPath split_path(std::string_view path) {
     const auto slash = path.rfind('/');
-    if (slash == std::string_view::npos) return "";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
+    if (slash == std::string_view::npos) return {"", path};
+    return {slash == 0 ? std::string_view("/") : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-std::string_view base_name(std::string_view path) {
-    const auto slash = path.rfind('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+std::string_view parent_of(std::string_view path) { return split_path(path).parent; }
+std::string_view base_name(std::string_view path) { return split_path(path).name; }
 
 Error stale_handle(const std::string& path) {
     return Error(ErrorCode::closed, path + ": file handle opened before a crash");
@@ -298,18 +300,20 @@ const MemoryDisk::Directory* MemoryDisk::find_directory(std::string_view path) c
 }
 
 std::shared_ptr<MemoryDisk::Inode> MemoryDisk::lookup(std::string_view path) const {
-    const Directory* directory = find_directory(parent_of(path));
+    const auto [parent, name] = split_path(path);
+    const Directory* directory = find_directory(parent);
     if (directory == nullptr) return nullptr;
-    auto found = directory->entries.find(base_name(path));
+    auto found = directory->entries.find(name);
     return found == directory->entries.end() ? nullptr : found->second;
 }
 
 Result<std::unique_ptr<File>> MemoryDisk::open(const std::string& path, OpenMode mode) {
     auto what = [&path] { return "open " + path; };
-    Directory* directory = find_directory(parent_of(path));
+    const auto [parent, name] = split_path(path);
+    Directory* directory = find_directory(parent);
     if (directory == nullptr) return Error(ErrorCode::not_found, what() + ": no such directory");
     if (directories_.contains(path)) return Error(ErrorCode::invalid_argument, what() + ": is a directory");
-    auto found = directory->entries.find(base_name(path));
+    auto found = directory->entries.find(name);
     std::shared_ptr<Inode> inode = found == directory->entries.end() ? nullptr : found->second;
     const bool creates = mode == OpenMode::create_exclusive || mode == OpenMode::create_or_truncate;
     if (!creates && inode == nullptr) return Error(ErrorCode::not_found, what() + ": no such file");
@@ -320,7 +324,7 @@ Result<std::unique_ptr<File>> MemoryDisk::open(const std::string& path, OpenMode
         if (injects_failure(DiskOperation::create)) return injected_error(what());
         if (inode == nullptr) {
             inode = std::make_shared<Inode>();
-            directory->entries.emplace_hint(found, base_name(path), inode);
+            directory->entries.emplace_hint(found, name, inode);
         } else if (!inode->data.empty()) {
             if (auto status = truncate_inode(*inode, path, 0); !status.ok()) return status.error();
         }
@@ -377,18 +381,19 @@ Status MemoryDisk::sync_inode(Inode& inode, const std::string& path) {
 
 Status MemoryDisk::rename(const std::string& from, const std::string& to) {
     auto what = [&] { return "rename " + from + " to " + to; };
-    Directory* source = find_directory(parent_of(from));
-    Directory* target = find_directory(parent_of(to));
+    const SplitPath source_path = split_path(from);
+    const SplitPath target_path = split_path(to);
+    Directory* source = find_directory(source_path.parent);
+    Directory* target = find_directory(target_path.parent);
     if (source == nullptr || target == nullptr) return Error(ErrorCode::not_found, what() + ": no such directory");
-    auto found = source->entries.find(base_name(from));
+    auto found = source->entries.find(source_path.name);
     if (found == source->entries.end()) return Error(ErrorCode::not_found, what() + ": no such file");
     if (injects_failure(DiskOperation::rename)) return injected_error(what());
     std::shared_ptr<Inode> inode = std::move(found->second);
     source->entries.erase(found);
-    const std::string_view name = base_name(to);
-    auto replaced = target->entries.find(name);
+    auto replaced = target->entries.find(target_path.name);
     if (replaced == target->entries.end()) {
-        target->entries.emplace(name, std::move(inode));
+        target->entries.emplace(target_path.name, std::move(inode));
     } else {
         replaced->second = std::move(inode);
     }
@@ -396,8 +401,9 @@ Status MemoryDisk::rename(const std::string& from, const std::string& to) {
 }
 
 Status MemoryDisk::remove(const std::string& path) {
-    if (Directory* directory = find_directory(parent_of(path)); directory != nullptr) {
-        if (auto found = directory->entries.find(base_name(path)); found != directory->entries.end()) {
+    const auto [parent, name] = split_path(path);
+    if (Directory* directory = find_directory(parent); directory != nullptr) {
+        if (auto found = directory->entries.find(name); found != directory->entries.end()) {
             if (injects_failure(DiskOperation::remove)) return injected_error("remove " + path);
             directory->entries.erase(found);
             return ok_status();
@@ -412,7 +418,9 @@ Result<std::vector<std::string>> MemoryDisk::list(const std::string& path) {
     std::vector<std::string> names;
     names.reserve(directory->entries.size());
     for (const auto& [name, inode] : directory->entries) names.push_back(name);
-    for (const auto& [other, unused] : directories_) {
+    // A subdirectory's path starts with this one's: only those keys, contiguous in the map, can be.
+    for (auto it = directories_.lower_bound(path); it != directories_.end() && it->first.starts_with(path); ++it) {
+        const std::string& other = it->first;
         if (!other.empty() && other != path && other != "/" && parent_of(other) == path) {
             names.emplace_back(base_name(other));
         }
@@ -519,8 +527,9 @@ void MemoryDisk::crash(CrashOptions options) {
 bool MemoryDisk::exists(const std::string& path) const { return lookup(path) != nullptr; }
 
 bool MemoryDisk::durably_exists(const std::string& path) const {
-    const Directory* directory = find_directory(parent_of(path));
-    return directory != nullptr && directory->durable_entries.contains(base_name(path));
+    const auto [parent, name] = split_path(path);
+    const Directory* directory = find_directory(parent);
+    return directory != nullptr && directory->durable_entries.contains(name);
 }
 
 std::uint64_t MemoryDisk::unsynced_change_count() const {

@@ -5,14 +5,34 @@
 namespace rq::wal {
 namespace {
 
+struct NamedSnapshot {
+    std::string name;
+    SnapshotName parsed;
+};
+
 // Snapshot file names sort by index then term, so reverse name order is newest first.
-std::vector<std::string> snapshot_names_newest_first(const std::vector<std::string>& names) {
-    std::vector<std::string> snapshots;
-    for (const std::string& name : names) {
-        if (parse_snapshot_file_name(name)) snapshots.push_back(name);
+std::vector<NamedSnapshot> snapshots_newest_first(std::vector<std::string> names) {
+    std::vector<NamedSnapshot> snapshots;
+    for (std::string& name : names) {
+        if (auto parsed = parse_snapshot_file_name(name)) snapshots.push_back({std::move(name), *parsed});
     }
-    std::sort(snapshots.rbegin(), snapshots.rend());
+    std::sort(snapshots.begin(), snapshots.end(),
+              [](const NamedSnapshot& a, const NamedSnapshot& b) { return a.name > b.name; });
     return snapshots;
+}
+
+std::vector<std::string> snapshot_names_newest_first(std::vector<std::string> names) {
+    std::vector<std::string> sorted;
+    for (NamedSnapshot& snapshot : snapshots_newest_first(std::move(names))) sorted.push_back(std::move(snapshot.name));
+    return sorted;
+}
+
+// Whether `path` is join_path(directory, name), without building it.
+bool is_joined_path(std::string_view path, std::string_view directory, std::string_view name) {
+    if (directory.empty()) return path == name;
+    const bool slash = directory.back() != '/';
+    return path.size() == directory.size() + (slash ? 1 : 0) + name.size() && path.starts_with(directory) &&
+           (!slash || path[directory.size()] == '/') && path.ends_with(name);
 }
 
 // Opens and fully verifies one snapshot, including that the header matches the file name.
@@ -94,7 +114,7 @@ Status SnapshotStore::find_newest_valid(std::vector<std::string> names) {
 Result<std::vector<std::string>> SnapshotStore::list() const {
     auto names = disk_.list(directory_);
     if (!names.ok()) return names.error().with_context("list snapshots " + directory_);
-    return snapshot_names_newest_first(*names);
+    return snapshot_names_newest_first(std::move(names).value());
 }
 
 Result<std::unique_ptr<SnapshotWriter>> SnapshotStore::begin(const raft::SnapshotMetadata& metadata,
@@ -112,18 +132,18 @@ Result<std::unique_ptr<SnapshotReader>> SnapshotStore::open_newest() const {
 }
 
 Status SnapshotStore::prune() {
-    auto names = list();
-    if (!names.ok()) return names.error();
+    auto names = disk_.list(directory_);
+    if (!names.ok()) return names.error().with_context("list snapshots " + directory_);
     std::uint32_t kept = newest_ ? 1 : 0;
-    for (const std::string& name : *names) {
-        const std::string path = env::join_path(directory_, name);
-        if (newest_ && path == newest_->path) continue;
+    for (const auto& [name, parsed] : snapshots_newest_first(std::move(names).value())) {
+        if (newest_ && is_joined_path(newest_->path, directory_, name)) continue;
         // A file newer than the newest recorded one is not this store's to judge.
-        if (newest_ && parse_snapshot_file_name(name)->index > newest_->metadata.index) continue;
+        if (newest_ && parsed.index > newest_->metadata.index) continue;
         if (kept < options_.retained_count) {
             ++kept;
             continue;
         }
+        const std::string path = env::join_path(directory_, name);
         if (auto status = disk_.remove(path); !status.ok()) return status.error().with_context("prune snapshots");
     }
     return ok_status();

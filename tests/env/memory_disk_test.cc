@@ -201,6 +201,18 @@ TEST_F(MemoryDiskTest, ListsFilesAndSubdirectoriesAndReportsMissingOnes) {
     EXPECT_FALSE(open_file(disk, "/d/f", OpenMode::read_only)->write(0, "x").ok());
 }
 
+TEST_F(MemoryDiskTest, ListsOnlyDirectChildrenAmongDirectoriesSharingAPrefix) {
+    for (const char* path : {"/d/sub/deeper", "/d/sub2", "/dd/x", "/d-", "rel/ative"}) {
+        ASSERT_TRUE(disk.make_directory(path).ok()) << path;
+    }
+    durable_file("/d/f", "");
+    EXPECT_EQ(*disk.list("/d"), (std::vector<std::string>{"f", "sub", "sub2"}));
+    EXPECT_EQ(*disk.list("/d/sub"), std::vector<std::string>{"deeper"});
+    EXPECT_EQ(*disk.list("/"), (std::vector<std::string>{"d", "d-", "dd"}));
+    EXPECT_EQ(*disk.list(""), std::vector<std::string>{"rel"});
+    EXPECT_EQ(*disk.list("rel"), std::vector<std::string>{"ative"});
+}
+
 // ---- The cheap representation against the whole-file model ------------------------------------
 
 // The crash model of one file as MemoryDisk first implemented it: a sync copies the whole file, every
