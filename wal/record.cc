@@ -1,6 +1,7 @@
 #include "wal/record.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/assert.h"
 #include "base/crc32c.h"
@@ -107,18 +108,17 @@ void encode_record(RecordType type, std::string_view payload, std::string& out) 
 void encode_record(RecordType type, std::string_view prefix, std::string_view rest, std::string& out) {
     const std::size_t payload_bytes = prefix.size() + rest.size();
     RQ_ASSERT(payload_bytes <= record_payload_bytes_max, payload_bytes);
-    char header[record_header_bytes] = {};  // the bytes at [12, 15) stay zero
-    store_u32(header + payload_crc_offset, crc32c_extend(crc32c(prefix), rest));
-    store_u32(header + payload_length_offset, static_cast<std::uint32_t>(payload_bytes));
-    header[type_offset] = static_cast<char>(type);
-    store_u32(header + header_crc_offset, crc32c(std::string_view(header + 4, record_header_bytes - 4)));
+    const std::size_t start = out.size();
     const auto framed = static_cast<std::size_t>(framed_record_bytes(payload_bytes));
-    out.reserve(out.size() + framed);
-    out.append(header, record_header_bytes);
-    out.append(prefix);
-    out.append(rest);
-    out.append(framed - record_header_bytes - payload_bytes - 1, '\0');
-    out.push_back(static_cast<char>(record_end_marker));
+    out.resize(start + framed);  // zero-filled: the header's bytes [12, 15) and the padding stay so
+    char* record = out.data() + start;
+    if (!prefix.empty()) std::memcpy(record + record_header_bytes, prefix.data(), prefix.size());
+    if (!rest.empty()) std::memcpy(record + record_header_bytes + prefix.size(), rest.data(), rest.size());
+    store_u32(record + payload_crc_offset, crc32c({record + record_header_bytes, payload_bytes}));
+    store_u32(record + payload_length_offset, static_cast<std::uint32_t>(payload_bytes));
+    record[type_offset] = static_cast<char>(type);
+    store_u32(record + header_crc_offset, crc32c({record + 4, record_header_bytes - 4}));
+    record[framed - 1] = static_cast<char>(record_end_marker);
 }
 
 ScanResult scan_records(std::string_view bytes) {

@@ -1,14 +1,16 @@
 #include "wal/segment_format.h"
 
-#include <cstdio>
-
 #include "wal/byte_order.h"
 
 namespace rq::wal {
 
+// As snprintf("%016llx.wal") writes it, without snprintf's format parsing (a WAL names a segment
+// on every snapshot and every removal).
 std::string segment_file_name(std::uint64_t sequence) {
-    char name[32];
-    std::snprintf(name, sizeof name, "%016llx.wal", static_cast<unsigned long long>(sequence));
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string name(16, '0');
+    for (std::size_t i = 16; i-- > 0; sequence >>= 4) name[i] = digits[sequence & 0xFu];
+    name += ".wal";
     return name;
 }
 
@@ -18,15 +20,15 @@ std::optional<std::uint64_t> parse_segment_file_name(std::string_view name) {
     return parse_hex16(name.substr(0, 16));
 }
 
-std::string encode_segment_header(const SegmentHeader& header) {
-    std::string out;
-    put_u64(out, segment_magic);
-    put_u32(out, segment_format_version);
-    put_u8(out, static_cast<std::uint8_t>(header.kind));
-    put_u64(out, header.sequence);
-    put_u64(out, header.snapshot.index.value());
-    put_u64(out, header.snapshot.term.value());
-    return out;
+SegmentHeaderFields segment_header_fields(const SegmentHeader& header) {
+    SegmentHeaderFields fields;
+    store_u64(fields.data(), segment_magic);
+    store_u32(fields.data() + 8, segment_format_version);
+    fields[12] = static_cast<char>(header.kind);
+    store_u64(fields.data() + 13, header.sequence);
+    store_u64(fields.data() + 21, header.snapshot.index.value());
+    store_u64(fields.data() + 29, header.snapshot.term.value());
+    return fields;
 }
 
 HardStateFields hard_state_fields(const raft::HardState& state) {

@@ -42,7 +42,6 @@ inline constexpr std::uint32_t segment_format_version = 1;
 std::string segment_file_name(std::uint64_t sequence);
 std::optional<std::uint64_t> parse_segment_file_name(std::string_view name);
 
-std::string encode_segment_header(const SegmentHeader& header);
 
 // Decoders fail with ErrorCode::corrupt and a message saying what does not parse.
 Result<SegmentHeader> decode_segment_header(std::string_view payload);
@@ -58,12 +57,17 @@ inline constexpr std::uint64_t entry_payload_overhead_bytes = 17;
 
 // Record payloads, built on the stack (the write path runs once per entry and per Ready): an entry
 // record's payload is entry_fields(entry) followed by entry.data, which encode_record takes as two
-// pieces; a hard state record's is hard_state_fields(state).
+// pieces; a hard state record's is hard_state_fields(state), a segment header's
+// segment_header_fields(header).
 using EntryFields = std::array<char, entry_payload_overhead_bytes>;
 using HardStateFields = std::array<char, 24>;
+using SegmentHeaderFields = std::array<char, 8 + 4 + 1 + 8 + 8 + 8>;  // magic, version, kind, sequence, snapshot
 EntryFields entry_fields(const raft::Entry& entry);
 HardStateFields hard_state_fields(const raft::HardState& state);
-inline std::string_view as_view(const EntryFields& fields) { return {fields.data(), fields.size()}; }
-inline std::string_view as_view(const HardStateFields& fields) { return {fields.data(), fields.size()}; }
+SegmentHeaderFields segment_header_fields(const SegmentHeader& header);
+template <std::size_t size>
+std::string_view as_view(const std::array<char, size>& fields) {
+    return {fields.data(), fields.size()};
+}
 
 }  // namespace rq::wal

@@ -154,12 +154,18 @@ Status Wal::save(std::span<const raft::Entry> entries, const std::optional<raft:
         const HardStateFields fields = hard_state_fields(*state);
         if (auto status = add_record(RecordType::hard_state, as_view(fields), {}); !status.ok()) return status;
     }
-    if (auto status = write_records(pending_); !status.ok()) return status;
-    // A batch far above the usual (a follower catching up) should not pin its buffer for good.
-    if (pending_.capacity() > pending_capacity_kept) std::string().swap(pending_);
+    const Status written = write_records(pending_);
+    release_large_pending();
+    if (!written.ok()) return written;
     for (const raft::Entry& entry : entries) log_.append(entry);
     if (state) hard_state_ = *state;
     return ok_status();
+}
+
+// A batch far above the usual (a follower catching up, a long log kept by compaction) should not pin
+// its buffer for good.
+void Wal::release_large_pending() {
+    if (pending_.capacity() > pending_capacity_kept) std::string().swap(pending_);
 }
 
 // Frames one record of save() into pending_; a record that would take the active segment past its
@@ -192,7 +198,8 @@ Status Wal::roll_to_continuation() {
     active_bytes_ = 0;
     directory_unsynced_ = true;
     SegmentHeader header{SegmentKind::continuation, sequence, {}};
-    if (auto status = write_records(framed(RecordType::segment_header, encode_segment_header(header))); !status.ok()) {
+    if (auto status = write_records(framed(RecordType::segment_header, as_view(segment_header_fields(header))));
+        !status.ok()) {
         return status;
     }
     active_prologue_bytes_ = active_bytes_;
@@ -205,8 +212,10 @@ Status Wal::start_base_segment() {
     const std::uint64_t sequence = next_sequence_++;
     auto file = disk_.open(path_of(sequence), env::OpenMode::create_exclusive);
     if (!file.ok()) return fail(file.error().with_context("start base segment"));
-    std::string prologue = framed(RecordType::segment_header,
-                                  encode_segment_header(SegmentHeader{SegmentKind::base, sequence, log_.snapshot()}));
+    std::string& prologue = pending_;
+    prologue.clear();
+    const SegmentHeader header{SegmentKind::base, sequence, log_.snapshot()};
+    encode_record(RecordType::segment_header, as_view(segment_header_fields(header)), prologue);
     encode_record(RecordType::hard_state, as_view(hard_state_fields(hard_state_)), prologue);
     for (const raft::Entry& entry : log_.all()) {
         encode_record(RecordType::entry, as_view(entry_fields(entry)), entry.data.view(), prologue);
@@ -217,7 +226,9 @@ Status Wal::start_base_segment() {
     active_file_ = std::move(*file);
     active_bytes_ = 0;
     directory_unsynced_ = true;
-    if (auto status = write_records(prologue); !status.ok()) return status;
+    const Status written = write_records(prologue);
+    release_large_pending();
+    if (!written.ok()) return written;
     active_prologue_bytes_ = active_bytes_;
     return ok_status();
 }

@@ -88,6 +88,7 @@ private:
     Status fail(const Error& error);
     Status write_records(std::string_view records);
     Status add_record(RecordType type, std::string_view prefix, std::string_view rest);
+    void release_large_pending();
     Status roll_to_continuation();
     Status start_base_segment();
     std::string path_of(std::uint64_t sequence) const;
@@ -111,7 +112,7 @@ private:
     // Segments of an older history, to remove once the new base is durable.
     std::vector<std::uint64_t> obsolete_segments_;
     std::uint64_t next_sequence_ = 1;
-    // The records of the save() in progress, reused from one call to the next.
+    // The records of the save() (or new base segment) in progress, reused from one call to the next.
     std::string pending_;
 };
 

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "base/crc32c.h"
+#include "wal/segment_format.h"
 
 namespace rq::wal {
 namespace {
@@ -110,6 +113,16 @@ TEST(Record, APayloadInTwoPiecesIsFramedAsTheJoinedPayload) {
         encode_record(RecordType::entry, std::string_view(payload).substr(0, split),
                       std::string_view(payload).substr(split), pieces);
         EXPECT_EQ(pieces, joined) << split;
+    }
+}
+
+// Segment names are "%016llx.wal", written by hand: they must stay exactly what snprintf gave.
+TEST(SegmentFileName, IsTheSequenceInSixteenLowerCaseHexDigits) {
+    for (std::uint64_t sequence : {0ULL, 1ULL, 9ULL, 10ULL, 0xabcdefULL, 0x0123456789abcdefULL, ~0ULL}) {
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%016llx.wal", static_cast<unsigned long long>(sequence));
+        EXPECT_EQ(segment_file_name(sequence), expected);
+        EXPECT_EQ(parse_segment_file_name(segment_file_name(sequence)), sequence);
     }
 }
 

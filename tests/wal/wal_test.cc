@@ -134,6 +134,27 @@ TEST_F(WalTest, TheSegmentBytesArePinned) {
     EXPECT_EQ(fingerprint, "1:3960:2809224897 2:4040:2626520294 3:4032:2606332868 4:4096:3474598093 5:352:2920329552 ");
 }
 
+// Compaction writes a new base segment (header, hard state, every kept entry, base_complete): its
+// bytes are pinned like those of save(), with the first implementation's figures.
+TEST_F(WalTest, TheBaseSegmentBytesArePinned) {
+    auto wal = open_wal();
+    for (std::uint64_t index = 1; index <= 30; ++index) {
+        std::string data((index * 53) % 200 + 1, static_cast<char>('A' + index % 26));
+        const raft::HardState state{raft::Term(1 + index / 8), raft::NodeId(2), raft::Index(index - 1)};
+        ASSERT_TRUE(wal->save(std::vector<raft::Entry>{make_entry(index, 1 + index / 8, std::move(data))}, state).ok());
+    }
+    ASSERT_TRUE(wal->apply_snapshot(SnapshotPoint{raft::Index(12), raft::Term(2)}).ok());
+    ASSERT_TRUE(wal->sync().ok());
+    std::string fingerprint;
+    for (std::uint64_t sequence : wal->segment_sequences()) {
+        auto bytes = env::read_file(disk, segment_path(sequence));
+        ASSERT_TRUE(bytes.ok());
+        fingerprint += std::to_string(sequence) + ":" + std::to_string(bytes->size()) + ":" +
+                       std::to_string(crc32c(*bytes)) + " ";
+    }
+    EXPECT_EQ(fingerprint, "2:2736:3676388261 ");
+}
+
 TEST_F(WalTest, OneRecordLargerThanTheSegmentLimitGetsASegmentOfItsOwn) {
     WalOptions options;
     options.segment_bytes_max = 4096;
