@@ -149,17 +149,19 @@ void Driver::process() {
         }
         persisting_ = true;
         ++stats_.syncs;
-        auto batch = std::make_shared<raft::Ready>(std::move(ready));
+        syncing_ = std::move(ready);  // one sync at a time: it waits here, not in a heap copy per sync
         std::weak_ptr<int> alive = lifetime_;
         env_.syncer.run([this] { return storage_->sync(); },
-                        [this, alive, batch](Status status) {
+                        [this, alive](Status status) {
                             if (alive.expired()) return;
                             persisting_ = false;
+                            raft::Ready synced = std::move(*syncing_);
+                            syncing_.reset();
                             if (!status.ok()) {
                                 fail_stop(status.error().with_context("sync raft log"));
                                 return;
                             }
-                            finish_ready(std::move(*batch));
+                            finish_ready(std::move(synced));
                             process();  // a no-op when called from inside the loop above
                         });
     }
@@ -178,7 +180,7 @@ Status Driver::write_ready(const raft::Ready& ready) {
     return storage_->save(ready.entries, ready.hard_state);
 }
 
-void Driver::finish_ready(raft::Ready ready) {
+void Driver::finish_ready(raft::Ready&& ready) {
     for (raft::Message& message : ready.messages) env_.transport.send(std::move(message));
     for (const raft::Entry& entry : ready.committed_entries) {
         if (auto status = apply(entry); !status.ok()) {

@@ -190,7 +190,7 @@ private:
     Status start_raft();
     void process();
     Status write_ready(const raft::Ready& ready);
-    void finish_ready(raft::Ready ready);
+    void finish_ready(raft::Ready&& ready);
     void on_soft_state(const raft::SoftState& state);
     void fail_stop(const Error& error);
     void fail_all(Failure failure, const std::string& message);
@@ -226,6 +226,7 @@ private:
 
     bool in_process_ = false;
     bool persisting_ = false;
+    std::optional<raft::Ready> syncing_;  // the Ready whose sync is running (while persisting_)
     std::optional<Error> failure_;
     raft::SoftState soft_state_;
     env::Duration last_leader_contact_{0};
