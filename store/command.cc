@@ -91,16 +91,16 @@ StatementBatch decode_batch(wire::Batch::Reader in) {
     auto statements = in.getStatements();
     batch.statements.reserve(statements.size());
     for (auto statement_in : statements) {
-        Statement statement;
+        Statement& statement = batch.statements.emplace_back();
         statement.sql = to_string(statement_in.getSql());
         statement.force_query = statement_in.getForceQuery();
         auto parameters = statement_in.getParameters();
         statement.parameters.reserve(parameters.size());
         for (auto parameter_in : parameters) {
-            statement.parameters.push_back(
-                Parameter{to_string(parameter_in.getName()), decode_value(parameter_in.getValue())});
+            Parameter& parameter = statement.parameters.emplace_back();
+            parameter.name = to_string(parameter_in.getName());
+            parameter.value = decode_value(parameter_in.getValue());
         }
-        batch.statements.push_back(std::move(statement));
     }
     return batch;
 }
