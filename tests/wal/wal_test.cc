@@ -15,7 +15,20 @@ using testing::error_of;
 using testing::make_entries;
 using testing::make_entry;
 
-class WalTest : public testing::WalTestBase {};
+class WalTest : public testing::WalTestBase {
+protected:
+    // Each segment's sequence, size and checksum: the WAL's bytes on disk, in one line.
+    std::string segments_fingerprint(const Wal& wal) {
+        std::string fingerprint;
+        for (std::uint64_t sequence : wal.segment_sequences()) {
+            auto bytes = env::read_file(disk, segment_path(sequence));
+            if (!bytes.ok()) return "segment " + std::to_string(sequence) + " unreadable: " + bytes.error().message();
+            fingerprint += std::to_string(sequence) + ":" + std::to_string(bytes->size()) + ":" +
+                           std::to_string(crc32c(*bytes)) + " ";
+        }
+        return fingerprint;
+    }
+};
 
 TEST_F(WalTest, ANewWalIsEmptyAndDurable) {
     auto wal = open_wal();
@@ -124,14 +137,7 @@ TEST_F(WalTest, TheSegmentBytesArePinned) {
         ASSERT_TRUE(wal->save(entries, state).ok());
     }
     ASSERT_TRUE(wal->sync().ok());
-    std::string fingerprint;
-    for (std::uint64_t sequence : wal->segment_sequences()) {
-        auto bytes = env::read_file(disk, segment_path(sequence));
-        ASSERT_TRUE(bytes.ok());
-        fingerprint += std::to_string(sequence) + ":" + std::to_string(bytes->size()) + ":" +
-                       std::to_string(crc32c(*bytes)) + " ";
-    }
-    EXPECT_EQ(fingerprint, "1:3960:2809224897 2:4040:2626520294 3:4032:2606332868 4:4096:3474598093 5:352:2920329552 ");
+    EXPECT_EQ(segments_fingerprint(*wal), "1:3960:2809224897 2:4040:2626520294 3:4032:2606332868 4:4096:3474598093 5:352:2920329552 ");
 }
 
 // Compaction writes a new base segment (header, hard state, every kept entry, base_complete): its
@@ -145,14 +151,7 @@ TEST_F(WalTest, TheBaseSegmentBytesArePinned) {
     }
     ASSERT_TRUE(wal->apply_snapshot(SnapshotPoint{raft::Index(12), raft::Term(2)}).ok());
     ASSERT_TRUE(wal->sync().ok());
-    std::string fingerprint;
-    for (std::uint64_t sequence : wal->segment_sequences()) {
-        auto bytes = env::read_file(disk, segment_path(sequence));
-        ASSERT_TRUE(bytes.ok());
-        fingerprint += std::to_string(sequence) + ":" + std::to_string(bytes->size()) + ":" +
-                       std::to_string(crc32c(*bytes)) + " ";
-    }
-    EXPECT_EQ(fingerprint, "2:2736:3676388261 ");
+    EXPECT_EQ(segments_fingerprint(*wal), "2:2736:3676388261 ");
 }
 
 TEST_F(WalTest, OneRecordLargerThanTheSegmentLimitGetsASegmentOfItsOwn) {
