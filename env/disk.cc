@@ -16,12 +16,13 @@ std::string join_path(std::string_view directory, std::string_view name) {
     return path;
 }
 
-std::string parent_path(std::string_view path) {
+SplitPath split_path(std::string_view path) {
     const auto slash = path.rfind('/');
-    if (slash == std::string_view::npos) return "";
-    if (slash == 0) return "/";
-    return std::string(path.substr(0, slash));
+    if (slash == std::string_view::npos) return {"", path};
+    return {slash == 0 ? std::string_view("/") : path.substr(0, slash), path.substr(slash + 1)};
 }
+
+std::string parent_path(std::string_view path) { return std::string(split_path(path).parent); }
 
 Result<std::string> read_file(Disk& disk, const std::string& path) {
     auto file = disk.open(path, OpenMode::read_only);

@@ -72,7 +72,15 @@ public:
 // "a" + "/" + "b", without doubling a separator.
 std::string join_path(std::string_view directory, std::string_view name);
 
-// The directory part of a path ("" for a bare name, "/" for a file in the root).
+// A path's directory part ("" for a bare name, "/" for a file in the root) and the name after it,
+// as views into the path.
+struct SplitPath {
+    std::string_view parent;
+    std::string_view name;
+};
+SplitPath split_path(std::string_view path);
+
+// The directory part of a path, as split_path gives it.
 std::string parent_path(std::string_view path);
 
 // Reads a whole file through `disk`: a convenience for small files and tests.

@@ -9,18 +9,7 @@ namespace rq::env {
 
 namespace {
 
-// env::parent_path and the name after it, as views: lookups need no string of their own.
-struct SplitPath {
-    std::string_view parent;
-    std::string_view name;
-};
-
-SplitPath split_path(std::string_view path) {
-    const auto slash = path.rfind('/');
-    if (slash == std::string_view::npos) return {"", path};
-    return {slash == 0 ? std::string_view("/") : path.substr(0, slash), path.substr(slash + 1)};
-}
-
+// Lookups split paths with env::split_path: views, no string of their own.
 std::string_view parent_of(std::string_view path) { return split_path(path).parent; }
 std::string_view base_name(std::string_view path) { return split_path(path).name; }
 

@@ -1,7 +1,6 @@
 #include "node/snapshot_envelope.h"
 
 #include <cstdint>
-#include <vector>
 
 namespace rq::node {
 
@@ -26,22 +25,13 @@ Error corrupt(const char* what) { return Error(ErrorCode::corrupt, std::string("
 }  // namespace
 
 std::string encode_snapshot(const std::map<raft::NodeId, NodeMeta>& members, std::string_view database_image) {
-    std::vector<std::string> encoded;
-    encoded.reserve(members.size());
-    std::size_t size = magic.size() + 8 + database_image.size();
-    for (const auto& [id, meta] : members) {
-        encoded.push_back(encode_meta(meta));
-        size += 16 + encoded.back().size();
-    }
-    std::string out;
-    out.reserve(size);  // the image is most of it: copied once, never moved by a regrowth
-    out += magic;
+    std::string out(magic);
     put_u64(out, members.size());
-    auto next = encoded.begin();
     for (const auto& [id, meta] : members) {
         put_u64(out, id.value());
-        put_u64(out, next->size());
-        out += *next++;
+        const std::string encoded = encode_meta(meta);
+        put_u64(out, encoded.size());
+        out += encoded;
     }
     out.append(database_image);
     return out;

@@ -90,6 +90,15 @@ private:
     bool ok_ = true;
 };
 
+// Appends `value` as exactly 16 lower-case hex digits, as "%016llx" writes it (without snprintf's
+// format parsing: names are made on every snapshot and segment change).
+inline void append_hex16(std::string& out, std::uint64_t value) {
+    static constexpr char digits[] = "0123456789abcdef";
+    const std::size_t start = out.size();
+    out.resize(start + 16);
+    for (std::size_t i = 16; i-- > 0; value >>= 4) out[start + i] = digits[value & 0xFu];
+}
+
 // Exactly 16 lower-case hex digits (as "%016llx" writes them) to their value; anything else is not
 // one of our names.
 inline std::optional<std::uint64_t> parse_hex16(std::string_view digits) {

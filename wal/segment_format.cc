@@ -4,12 +4,9 @@
 
 namespace rq::wal {
 
-// As snprintf("%016llx.wal") writes it, without snprintf's format parsing (a WAL names a segment
-// on every snapshot and every removal).
 std::string segment_file_name(std::uint64_t sequence) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string name(16, '0');
-    for (std::size_t i = 16; i-- > 0; sequence >>= 4) name[i] = digits[sequence & 0xFu];
+    std::string name;
+    append_hex16(name, sequence);
     name += ".wal";
     return name;
 }

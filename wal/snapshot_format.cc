@@ -1,7 +1,5 @@
 #include "wal/snapshot_format.h"
 
-#include <cstdio>
-
 #include "base/crc32c.h"
 #include "wal/byte_order.h"
 
@@ -30,9 +28,10 @@ bool configuration_well_formed(const raft::Configuration& config) {
 bool is_power_of_two(std::uint32_t value) { return value != 0 && (value & (value - 1)) == 0; }
 
 std::string name_stem(raft::Index index, raft::Term term) {
-    char stem[64];
-    std::snprintf(stem, sizeof stem, "snapshot-%016llx-%016llx", static_cast<unsigned long long>(index.value()),
-                  static_cast<unsigned long long>(term.value()));
+    std::string stem = "snapshot-";
+    append_hex16(stem, index.value());
+    stem += '-';
+    append_hex16(stem, term.value());
     return stem;
 }
 

@@ -27,14 +27,6 @@ std::vector<std::string> snapshot_names_newest_first(std::vector<std::string> na
     return sorted;
 }
 
-// Whether `path` is join_path(directory, name), without building it.
-bool is_joined_path(std::string_view path, std::string_view directory, std::string_view name) {
-    if (directory.empty()) return path == name;
-    const bool slash = directory.back() != '/';
-    return path.size() == directory.size() + (slash ? 1 : 0) + name.size() && path.starts_with(directory) &&
-           (!slash || path[directory.size()] == '/') && path.ends_with(name);
-}
-
 // Opens and fully verifies one snapshot, including that the header matches the file name.
 Result<SnapshotInfo> verify_snapshot(env::Disk& disk, const std::string& path, const SnapshotName& name,
                                      PlantedBug planted_bug) {
@@ -136,7 +128,7 @@ Status SnapshotStore::prune() {
     if (!names.ok()) return names.error().with_context("list snapshots " + directory_);
     std::uint32_t kept = newest_ ? 1 : 0;
     for (const auto& [name, parsed] : snapshots_newest_first(std::move(names).value())) {
-        if (newest_ && is_joined_path(newest_->path, directory_, name)) continue;
+        if (newest_ && env::split_path(newest_->path).name == name) continue;  // the newest, in this directory
         // A file newer than the newest recorded one is not this store's to judge.
         if (newest_ && parsed.index > newest_->metadata.index) continue;
         if (kept < options_.retained_count) {

@@ -3,11 +3,24 @@
 
 #include "wal/durable_storage.h"
 
+#include <cstdio>
+
 #include "base/random.h"
 #include "wal_test_support.h"
 
 namespace rq::wal {
 namespace {
+
+// Snapshot names are written by hand (append_hex16): they must stay exactly what snprintf gave.
+TEST(SnapshotFileName, IsIndexAndTermInSixteenLowerCaseHexDigits) {
+    for (std::uint64_t n : {0ULL, 1ULL, 10ULL, 0xabcdefULL, 0x0123456789abcdefULL, ~0ULL}) {
+        char expected[80];
+        std::snprintf(expected, sizeof expected, "snapshot-%016llx-%016llx.snap", static_cast<unsigned long long>(n),
+                      static_cast<unsigned long long>(n / 3));
+        EXPECT_EQ(snapshot_file_name(raft::Index(n), raft::Term(n / 3)), expected);
+        EXPECT_EQ(snapshot_temp_file_name(raft::Index(n), raft::Term(n / 3)), std::string(expected) + ".tmp");
+    }
+}
 
 using testing::error_of;
 using testing::make_entries;
